@@ -1,0 +1,33 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { AuditModule } from '#libs/audit/index.js';
+import { dataSourceOptions } from '#libs/database/index.js';
+import { IdentityModule, IdentityRules } from '#libs/identity/index.js';
+import { type AppConfig, PlatformModule, RULES_CONTRIBUTORS, type RulesContributor } from '#libs/platform/index.js';
+
+/** Composition only: each library is one module and one vertical slice. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    if (!config.databaseUrl) throw new Error('AppModule needs a database URL (the embedded database sets one)');
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        PlatformModule.forRoot(config, logger),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
+        AuditModule,
+        IdentityModule,
+      ],
+      providers: [
+        {
+          provide: RULES_CONTRIBUTORS,
+          useFactory: (...contributors: RulesContributor[]) => contributors,
+          inject: [IdentityRules],
+        },
+      ],
+      exports: [RULES_CONTRIBUTORS],
+    };
+  }
+}

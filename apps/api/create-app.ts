@@ -1,0 +1,88 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { type AppConfig, type AppRequest, httpDuration, uuidv7, validationPipe } from '#libs/platform/index.js';
+import { AppModule } from './app.module.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the whole application (HTTP API, OpenAPI, metrics) without listening; main.ts and the tests share it. */
+export interface CreateAppOptions {
+  /** The Swagger UI pages (static assets). The OpenAPI JSON at /api/docs.json is served either way. */
+  swaggerUi?: boolean;
+}
+
+export async function createApp(
+  config: AppConfig,
+  logger: Logger,
+  options: CreateAppOptions = { swaggerUi: true },
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy,
+    logger: false,
+    requestIdHeader: false,
+    // Echo the client's X-Request-Id when it is a sane token, so a support call can quote it.
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const sent = req.headers['x-request-id'];
+      return typeof sent === 'string' && CLIENT_REQUEST_ID.test(sent) ? sent : uuidv7();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
+    logger: {
+      log: (message: unknown) => logger.debug({ nest: message }),
+      error: (message: unknown, stack?: unknown) => logger.error({ nest: message, stack }),
+      warn: (message: unknown) => logger.warn({ nest: message }),
+      debug: (message: unknown) => logger.debug({ nest: message }),
+      verbose: () => undefined,
+    },
+  });
+  app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
+  app.useGlobalPipes(validationPipe);
+  app.enableCors({
+    origin: config.allowedOrigins.length > 0 ? config.allowedOrigins : false,
+    credentials: true,
+    exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id', 'Accept'],
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+    void reply.header('cache-control', 'no-store');
+    void reply.header('x-content-type-options', 'nosniff');
+  });
+  fastify.addHook('onResponse', async (req, reply) => {
+    // The route pattern, never the URL: query strings may carry personal data (a name search).
+    const route = req.routeOptions?.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, seconds);
+    logger.info(
+      {
+        requestId: req.id,
+        method: req.method,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        userId: (req as AppRequest).caller?.userId,
+      },
+      'request',
+    );
+  });
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Welfare case-sharing API')
+      .setDescription('Shared support-recipient records across agencies: grants, notes, live updates and audit log')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  if (options.swaggerUi) {
+    SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs.json', useGlobalPrefix: false });
+  } else {
+    fastify.get('/api/docs.json', async () => document);
+  }
+  return app;
+}

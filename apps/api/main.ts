@@ -1,0 +1,86 @@
+import 'reflect-metadata';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { migrate, startEmbeddedPostgres, type EmbeddedDatabase } from '#libs/database/index.js';
+import { seedDemo } from '#libs/demo/index.js';
+import { ensureBootstrapAdmin } from '#libs/identity/index.js';
+import { type AppConfig, ConfigError, createLogger, ensureJwtSecret, loadConfig } from '#libs/platform/index.js';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { createApp } from './create-app.js';
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  let embedded: EmbeddedDatabase | undefined;
+  if (!config.databaseUrl) {
+    logger.info({ dataDir: config.dataDir }, 'starting the embedded PostgreSQL');
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      database: 'welfare',
+      onLog: (message) => logger.debug({ postgres: message.trim() }),
+    });
+    config = ensureJwtSecret({ ...config, databaseUrl: embedded.url, databaseOwnerUrl: embedded.ownerUrl });
+  } else if (!config.databaseOwnerUrl) {
+    logger.warn(
+      'DATABASE_OWNER_URL is not set: migrations run as the runtime role, so audit immutability rests on triggers alone',
+    );
+  }
+  const databaseUrl = config.databaseUrl!;
+  await migrate({
+    ownerUrl: config.databaseOwnerUrl ?? databaseUrl,
+    runtimeUrl: databaseUrl,
+    migrations: MIGRATIONS,
+    log: (message) => logger.info(message),
+  });
+
+  const app: NestFastifyApplication = await createApp(config, logger);
+  await app.init();
+  const dataSource = app.get<DataSource>(getDataSourceToken());
+  if (config.adminLoginId && config.adminPassword) {
+    if (await ensureBootstrapAdmin(dataSource, config.adminLoginId, config.adminPassword)) {
+      logger.info({ loginId: config.adminLoginId }, 'created the bootstrap system administrator');
+    }
+  }
+  const demo = config.seedDemo ? await seedDemo(dataSource) : null;
+  await app.listen({ port: config.port, host: config.host });
+  const url = `http://localhost:${config.port}`;
+  logger.info({ url }, 'listening');
+  if (demo) {
+    console.log(`\nDemo city created. Log in at ${url} (API ${url}/api/v1, docs ${url}/api/docs) with password "${demo.password}":`);
+    console.table(demo.logins);
+  } else if (config.seedDemo) {
+    console.log(`\nServing ${url}. The demo logins were printed when the demo city was first created (see README).`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing requests in flight');
+    try {
+      await app.close();
+      await embedded?.stop();
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'unclean stop');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error('The server could not start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+
+export class LoginDto {
+  @ApiProperty({ example: 'kaigo.cw' }) @IsString() @MinLength(1) @MaxLength(100) loginId: string;
+  @ApiProperty({ example: 'correct horse battery' }) @IsString() @MinLength(1) @MaxLength(1024) password: string;
+}
+
+export class RefreshDto {
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) refreshToken: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(1024) currentPassword: string;
+  @ApiProperty({ minLength: 12 }) @IsString() @MinLength(1) @MaxLength(1024) newPassword: string;
+}

@@ -1,0 +1,15 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { ORGANISATION_KINDS, type OrganisationKind } from '#libs/contracts/index.js';
+import { IsOptionalNotNull } from '#libs/platform/index.js';
+
+export class CreateOrganisationDto {
+  @ApiProperty({ example: '三条市 高齢介護課' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
+  @ApiProperty({ enum: ORGANISATION_KINDS }) @IsIn(ORGANISATION_KINDS) kind: OrganisationKind;
+}
+
+export class UpdateOrganisationDto {
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ enum: ORGANISATION_KINDS }) @IsOptionalNotNull() @IsIn(ORGANISATION_KINDS) kind?: OrganisationKind;
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsBoolean() active?: boolean;
+}

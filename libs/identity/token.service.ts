@@ -1,0 +1,69 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { APP_CONFIG, type AppConfig, AppError } from '#libs/platform/index.js';
+
+const ISSUER = 'welfare-case-share';
+const AUDIENCE = 'welfare-case-share/api';
+/** The only algorithm accepted: `alg: none` and asymmetric/symmetric confusion are refused by construction. */
+const ALGORITHMS = ['HS256'];
+
+export interface AccessClaims {
+  userId: string;
+  sessionId: string;
+  expiresAt: number;
+}
+
+@Injectable()
+export class TokenService {
+  private readonly key: Uint8Array;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.key = new TextEncoder().encode(config.jwtSecret);
+  }
+
+  get accessTtl(): number {
+    return this.config.accessTokenTtl;
+  }
+
+  signAccess(userId: string, sessionId: string): Promise<string> {
+    return new SignJWT({ sid: sessionId, typ: 'access' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(userId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setJti(randomBytes(12).toString('base64url'))
+      .setExpirationTime(Math.floor(Date.now() / 1000) + this.config.accessTokenTtl)
+      .sign(this.key);
+  }
+
+  async verifyAccess(token: string): Promise<AccessClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ALGORITHMS,
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      if (payload.typ !== 'access' || typeof payload.sid !== 'string' || typeof payload.sub !== 'string') {
+        throw new AppError('TOKEN_INVALID');
+      }
+      return { userId: payload.sub, sessionId: payload.sid, expiresAt: payload.exp! * 1000 };
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      if (error instanceof errors.JWTExpired) throw new AppError('TOKEN_EXPIRED');
+      throw new AppError('TOKEN_INVALID');
+    }
+  }
+
+  /** Refresh tokens are opaque random strings; only their SHA-256 is stored. */
+  newRefreshToken(): { token: string; hash: Buffer } {
+    const token = randomBytes(32).toString('base64url');
+    return { token, hash: this.hashRefreshToken(token) };
+  }
+
+  hashRefreshToken(token: string): Buffer {
+    return createHash('sha256').update(token).digest();
+  }
+}

@@ -1,0 +1,43 @@
+import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { type Caller, CurrentUser, ifMatchVersion, UuidPipe, withEtag, AuditAction, Roles } from '#libs/platform/index.js';
+import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Roles('system_admin', 'org_admin')
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  list(@CurrentUser() caller: Caller, @Query() query: ListUsersQueryDto) {
+    return this.users.list(caller, query);
+  }
+
+  @Get(':id')
+  async get(@CurrentUser() caller: Caller, @Param('id', UuidPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return withEtag(reply, await this.users.get(caller, id));
+  }
+
+  @Post()
+  @AuditAction('user.create')
+  create(@CurrentUser() caller: Caller, @Body() dto: CreateUserDto) {
+    return this.users.create(caller, dto);
+  }
+
+  @Patch(':id')
+  @AuditAction('user.update')
+  @ApiHeader({ name: 'If-Match', required: true, description: '"<version>"' })
+  async update(
+    @CurrentUser() caller: Caller,
+    @Param('id', UuidPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: UpdateUserDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return withEtag(reply, await this.users.update(caller, id, ifMatchVersion(ifMatch), dto));
+  }
+}

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** The validated, typed configuration of one process (shared/API.md "Running"). Built once at boot. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  databaseOwnerUrl: string | undefined;
+  dataDir: string;
+  seedDemo: boolean;
+  adminLoginId: string | undefined;
+  adminPassword: string | undefined;
+  /** Undefined only with the embedded database, whose secret is generated and kept under dataDir at start. */
+  jwtSecret: string | undefined;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  trustProxy: boolean;
+  allowedOrigins: string[];
+  loginIpFailureLimit: number;
+  loginAccountFailureLimit: number;
+  logLevel: string;
+  /** Benchmarks only: skip audit writes on reads to measure their cost. Refused unless NODE_ENV=benchmark. */
+  benchSkipReadAudit: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number (got "${raw}")`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${value})`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false (got "${env[name]}")`);
+}
+
+function postgresUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(name, 'must be a postgres:// or postgresql:// URL');
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const databaseUrl = postgresUrl(env, 'DATABASE_URL');
+  const databaseOwnerUrl = postgresUrl(env, 'DATABASE_OWNER_URL');
+  if (databaseOwnerUrl && !databaseUrl) throw new ConfigError('DATABASE_OWNER_URL', 'is set but DATABASE_URL is not');
+  const jwtSecret = env.JWT_SECRET || undefined;
+  if (databaseUrl && !jwtSecret) {
+    throw new ConfigError('JWT_SECRET', 'is required when DATABASE_URL is set (at least 32 characters)');
+  }
+  if (jwtSecret !== undefined && jwtSecret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters');
+  const adminLoginId = env.ADMIN_LOGIN_ID || undefined;
+  const adminPassword = env.ADMIN_PASSWORD || undefined;
+  if (Boolean(adminLoginId) !== Boolean(adminPassword)) {
+    throw new ConfigError(adminLoginId ? 'ADMIN_PASSWORD' : 'ADMIN_LOGIN_ID', 'must be set together with the other');
+  }
+  if (adminPassword !== undefined && adminPassword.length < 12) {
+    throw new ConfigError('ADMIN_PASSWORD', 'must be at least 12 characters');
+  }
+  const allowedOrigins = (env.ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of allowedOrigins) {
+    try {
+      new URL(origin);
+    } catch {
+      throw new ConfigError('ALLOWED_ORIGINS', `has an entry that is not an origin: "${origin}"`);
+    }
+  }
+  const benchSkipReadAudit = boolean(env, 'BENCH_SKIP_READ_AUDIT', false);
+  if (benchSkipReadAudit && env.NODE_ENV !== 'benchmark') {
+    throw new ConfigError('BENCH_SKIP_READ_AUDIT', 'is only allowed with NODE_ENV=benchmark');
+  }
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    databaseOwnerUrl,
+    dataDir: resolve(env.DATA_DIR || './.data'),
+    seedDemo: boolean(env, 'SEED_DEMO', !databaseUrl),
+    adminLoginId,
+    adminPassword,
+    jwtSecret,
+    accessTokenTtl: integer(env, 'ACCESS_TOKEN_TTL', 900, 1, 86_400),
+    refreshTokenTtl: integer(env, 'REFRESH_TOKEN_TTL', 43_200, 1, 2_592_000),
+    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    allowedOrigins,
+    loginIpFailureLimit: integer(env, 'LOGIN_IP_FAILURE_LIMIT', 100, 1, 1_000_000),
+    loginAccountFailureLimit: integer(env, 'LOGIN_ACCOUNT_FAILURE_LIMIT', 5, 1, 1000),
+    logLevel: env.LOG_LEVEL || 'info',
+    benchSkipReadAudit,
+  };
+}
+
+/** The embedded database keeps a generated signing key beside its data so that tokens survive a restart. */
+export function ensureJwtSecret(config: AppConfig): AppConfig {
+  if (config.jwtSecret) return config;
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = join(config.dataDir, 'jwt-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  return { ...config, jwtSecret: readFileSync(file, 'utf8').trim() };
+}
