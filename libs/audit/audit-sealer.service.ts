@@ -113,7 +113,7 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
           ORDER BY e.at, e.id LIMIT ${BATCH}`,
       );
       if (rows.length === 0) return 0;
-      const [last] = await em.query(`SELECT seq::text AS seq, hash FROM audit_seals ORDER BY seq DESC LIMIT 1`);
+      const [last] = await em.query(`SELECT s.seq::text AS seq, s.hash FROM audit_seals s ORDER BY s.seq DESC LIMIT 1`);
       let seq = last ? BigInt(last.seq) : 0n;
       let prev: string = last ? last.hash : GENESIS_HASH;
       const seqs: string[] = [];
