@@ -1,5 +1,6 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { LOGGER } from '#libs/platform/index.js';
@@ -26,6 +27,9 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
   private queued?: Promise<number>;
   private busy = false;
   private stopped = true;
+  private client?: Promise<pg.Client>;
+  /** After shutdown: nothing may open a connection again. */
+  private closed = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -47,6 +51,13 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
     } catch (err) {
       this.logger.warn({ err }, 'audit sealer: final sealing failed; another instance or the next start seals the rest');
     }
+    this.closed = true;
+    await this.dropConnection();
+  }
+
+  private async anyPending(): Promise<boolean> {
+    const [{ pending }] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM audit_pending) AS pending`);
+    return pending as boolean;
   }
 
   /** A local transaction wrote an event: seal soon (the periodic poll covers other instances' writes). */
@@ -65,6 +76,7 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
    * instance whose lock it waited for).
    */
   sealNow(): Promise<number> {
+    if (this.closed) return Promise.resolve(0);
     if (this.queued) return this.queued;
     const run = this.running
       .catch(() => 0)
@@ -80,7 +92,9 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
   private schedule(delay: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      void this.sealNow()
+      // An idle instance only looks, without taking the sealing lock.
+      void this.anyPending()
+        .then((any) => (any ? this.sealNow() : 0))
         .catch((err) => this.logger.error({ err }, 'audit sealer failed'))
         .finally(() => this.schedule(SEAL_POLL_MS));
     }, delay);
@@ -102,18 +116,23 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async sealBatch(): Promise<number> {
-    // Cheap check first, so that an idle instance polling does not open a transaction.
-    const [{ pending }] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM audit_pending) AS pending`);
-    if (!pending) return 0;
-    return this.dataSource.transaction(async (em) => {
-      await em.query('SELECT pg_advisory_xact_lock($1)', [SEALER_LOCK]);
-      // Statements after the lock see everything committed before it, other sealers' work included.
-      const rows: EventRow[] = await em.query(
-        `SELECT ${EVENT_COLUMNS} FROM audit_pending p JOIN audit_events e ON e.id = p.event_id
+    const client = await this.connection();
+    try {
+      // One round trip: statements of a simple query run in order, each with a fresh snapshot, so the reads after
+      // the lock see everything committed before it, other instances' seals included.
+      const results = (await client.query(
+        `BEGIN;
+         SELECT pg_advisory_xact_lock(${SEALER_LOCK});
+         SELECT s.seq::text AS seq, s.hash FROM audit_seals s ORDER BY s.seq DESC LIMIT 1;
+         SELECT ${EVENT_COLUMNS} FROM audit_pending p JOIN audit_events e ON e.id = p.event_id
           ORDER BY e.at, e.id LIMIT ${BATCH}`,
-      );
-      if (rows.length === 0) return 0;
-      const [last] = await em.query(`SELECT s.seq::text AS seq, s.hash FROM audit_seals s ORDER BY s.seq DESC LIMIT 1`);
+      )) as unknown as pg.QueryResult[];
+      const last = results[2].rows[0] as { seq: string; hash: string } | undefined;
+      const rows = results[3].rows as EventRow[];
+      if (rows.length === 0) {
+        await client.query('COMMIT');
+        return 0;
+      }
       let seq = last ? BigInt(last.seq) : 0n;
       let prev: string = last ? last.hash : GENESIS_HASH;
       const seqs: string[] = [];
@@ -129,13 +148,42 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
         prevs.push(prev);
         prev = hash;
       }
-      await em.query(
-        `INSERT INTO audit_seals (seq, event_id, hash, prev_hash)
-         SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[])`,
+      await client.query(
+        `WITH s AS (
+           INSERT INTO audit_seals (seq, event_id, hash, prev_hash)
+           SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[])
+           RETURNING event_id)
+         DELETE FROM audit_pending p USING s WHERE p.event_id = s.event_id`,
         [seqs, ids, hashes, prevs],
       );
-      await em.query(`DELETE FROM audit_pending WHERE event_id = ANY($1::uuid[])`, [ids]);
+      await client.query('COMMIT');
       return rows.length;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      await this.dropConnection();
+      throw error;
+    }
+  }
+
+  /** The sealer's own connection: sealing never waits for (or starves) the request pool. */
+  private connection(): Promise<pg.Client> {
+    this.client ??= (async () => {
+      const options = this.dataSource.options as { url?: string };
+      const client = new pg.Client({ connectionString: options.url, application_name: 'welfare-case-share sealer' });
+      client.on('error', () => undefined); // surfaces as a failed query; the next run reconnects
+      await client.connect();
+      return client;
+    })();
+    const pending = this.client;
+    return pending.catch((error: unknown) => {
+      if (this.client === pending) this.client = undefined;
+      throw error;
     });
+  }
+
+  private async dropConnection(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.then((c) => c.end()).catch(() => undefined);
   }
 }
