@@ -9,7 +9,7 @@ import { chainHash, EVENT_COLUMNS, type EventRow, GENESIS_HASH, SEALER_LOCK } fr
 /** How often every instance looks for committed, unsealed events (the guarantee is: sealed within 1 s). */
 export const SEAL_POLL_MS = 200;
 /** After a local write, seal a little later: by then its transaction has usually committed. */
-const NUDGE_MS = 25;
+const NUDGE_MS = 50;
 const BATCH = 1000;
 
 /**
