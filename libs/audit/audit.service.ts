@@ -88,6 +88,8 @@ export class AuditService implements BeforeApplicationShutdown {
   }
 
   recordAlone(actor: AuditActor | Caller, input: AuditInput): Promise<string> {
+    // A read's event is committed by the group commit anyway: no transaction of its own to open.
+    if (READ_ACTION.test(input.action)) return this.record(this.dataSource.manager, actor, input);
     return this.dataSource.transaction((em) => this.record(em, actor, input));
   }
 

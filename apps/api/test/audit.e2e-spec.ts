@@ -295,6 +295,25 @@ describe('audit log: one event per audited action, auditor API, CSV export', () 
     });
   });
 
+  it('fails closed: a change or a read whose event cannot be written does not happen and is not answered', async () => {
+    const runtimeRole = decodeURIComponent(new URL(t.db.url).username);
+    const orgId = await t.organisation();
+    const u = await t.user(orgId);
+    await t.ownerQuery(`REVOKE INSERT ON audit_events FROM "${runtimeRole}"`);
+    try {
+      const update = await t.patch(`/users/${u.id}`, admin.token, { displayName: 'Must not stick' }, { 'if-match': '"1"' });
+      expectError(update, 500, 'INTERNAL_ERROR');
+      const read = await t.get('/audit-events?limit=1', auditor.token);
+      expectError(read, 500, 'INTERNAL_ERROR');
+      expect(read.text).not.toContain('"items"');
+    } finally {
+      await t.ownerQuery(`GRANT INSERT ON audit_events TO "${runtimeRole}"`);
+    }
+    const [user] = await t.ownerQuery('SELECT display_name, version FROM users WHERE id = $1', [u.id]);
+    expect(user).toEqual({ display_name: `Test caseworker`, version: 1 });
+    expect((await t.get('/audit-events?limit=1', auditor.token)).status).toBe(200);
+  });
+
   it('never writes personal values or secrets into events, exports or logs', async () => {
     const canaryName = 'カナリア太郎-CANARY-7f3a';
     const canaryPassword = 'canary-password-7f3a-secret';
