@@ -10,7 +10,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { hash } from '@node-rs/argon2';
 import autocannon from 'autocannon';
@@ -118,6 +118,7 @@ async function main(): Promise<void> {
       [skipped, await login(skipped, loginId)],
     ]);
     console.log(`machine: ${machine()}`);
+    console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     console.log(`read: GET ${PATH}, ${CONNECTIONS} connections, ${DURATION} s per phase, ${ROUNDS} rounds`);
     for (const server of servers) await phase(server, tokens.get(server)!, 3); // warm-up
     const results: Record<string, { rps: number; p50: number; p99: number }[]> = { audited: [], 'audit skipped': [] };
@@ -139,6 +140,7 @@ async function main(): Promise<void> {
     console.log(`audited:                  ${withAudit.toFixed(0)} req/s`);
     console.log(`ratio: ${((withAudit / base) * 100).toFixed(1)}% of baseline (target ≥ 70%)`);
     console.log(`audit events written: ${events}, sealed: ${sealed} (after the run)`);
+    console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     await owner.end();
   } finally {
     for (const server of servers) await stopServer(server);
