@@ -66,23 +66,22 @@ export class AuditLogService {
     if (after !== undefined) where.push(`s.seq ${desc ? '<' : '>'} ${param(params, after)}`);
     // Everything committed before this request is listed, sealed.
     await this.sealer.sealNow();
-    return this.dataSource.transaction(async (em) => {
-      const rows: SealedRow[] = await em.query(
-        `SELECT s.seq::text AS seq, s.hash, s.prev_hash, ${EVENT_COLUMNS}
-           FROM audit_seals s JOIN audit_events e ON e.id = s.event_id
-          WHERE ${where.join(' AND ') || 'true'}
-          ORDER BY s.seq ${desc ? 'DESC' : 'ASC'} LIMIT ${limit + 1}`,
-        params,
-      );
-      const hasMore = rows.length > limit;
-      const items = (hasMore ? rows.slice(0, limit) : rows).map(eventJson);
-      await this.audit.record(em, caller, {
-        action: 'audit.read',
-        resourceType: 'audit_event',
-        details: { filters: usedFilters(query), count: items.length, format: 'json' },
-      });
-      return { items, nextCursor: hasMore ? encodeCursor([items[items.length - 1].seq]) : null };
+    const rows: SealedRow[] = await this.dataSource.query(
+      `SELECT s.seq::text AS seq, s.hash, s.prev_hash, ${EVENT_COLUMNS}
+         FROM audit_seals s JOIN audit_events e ON e.id = s.event_id
+        WHERE ${where.join(' AND ') || 'true'}
+        ORDER BY s.seq ${desc ? 'DESC' : 'ASC'} LIMIT ${limit + 1}`,
+      params,
+    );
+    const hasMore = rows.length > limit;
+    const items = (hasMore ? rows.slice(0, limit) : rows).map(eventJson);
+    // A read's event goes through the group commit; the answer waits for it (fail closed).
+    await this.audit.recordAlone(caller, {
+      action: 'audit.read',
+      resourceType: 'audit_event',
+      details: { filters: usedFilters(query), count: items.length, format: 'json' },
     });
+    return { items, nextCursor: hasMore ? encodeCursor([items[items.length - 1].seq]) : null };
   }
 
   /**
