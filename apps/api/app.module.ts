@@ -1,9 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
+import { AccessModule, RecipientRules } from '#libs/access/index.js';
 import { AuditModule } from '#libs/audit/index.js';
 import { dataSourceOptions } from '#libs/database/index.js';
 import { IdentityModule, IdentityRules } from '#libs/identity/index.js';
+import { RecipientsModule } from '#libs/recipients/index.js';
 import { type AppConfig, PlatformModule, RULES_CONTRIBUTORS, type RulesContributor } from '#libs/platform/index.js';
 
 /** Composition only: each library is one module and one vertical slice. */
@@ -19,12 +21,14 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
         AuditModule,
         IdentityModule,
+        AccessModule,
+        RecipientsModule,
       ],
       providers: [
         {
           provide: RULES_CONTRIBUTORS,
           useFactory: (...contributors: RulesContributor[]) => contributors,
-          inject: [IdentityRules],
+          inject: [IdentityRules, RecipientRules],
         },
       ],
       exports: [RULES_CONTRIBUTORS],
