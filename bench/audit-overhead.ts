@@ -6,7 +6,9 @@
  *   npm run build && node dist/bench/audit-overhead.js
  *
  * Environment: BENCH_DURATION (s per phase, default 10), BENCH_CONNECTIONS (default 32), BENCH_ROUNDS (default 2),
- * BENCH_PATH (the audited read, default /api/v1/audit-events?limit=1, an auditor's read that writes audit.read).
+ * BENCH_TARGET: `recipient` (default: a caseworker of the lead organisation reads one recipient, GET
+ * /recipients/:id, which writes recipient.read) or `audit` (an auditor's GET /audit-events?limit=1, which also waits
+ * for sealing before it answers).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,7 +25,8 @@ import { MIGRATIONS } from '../migrations/index.js';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const PATH = process.env.BENCH_PATH ?? '/api/v1/audit-events?limit=1';
+const TARGET = process.env.BENCH_TARGET === 'audit' ? 'audit' : 'recipient';
+let PATH = '/api/v1/audit-events?limit=1';
 const PASSWORD = 'bench-password-0001';
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-01';
 const MAIN = resolve(import.meta.dirname, '../apps/api/main.js');
@@ -102,11 +105,12 @@ async function main(): Promise<void> {
     const owner = new pg.Client({ connectionString: db.ownerUrl });
     await owner.connect();
     const orgId = uuidv7();
-    const loginId = `bench-auditor-${orgId.slice(-6)}`;
-    await owner.query(`INSERT INTO organisations (id, name, kind) VALUES ($1, 'Bench city audit office', 'municipal_department')`, [orgId]);
+    const role = TARGET === 'audit' ? 'auditor' : 'caseworker';
+    const loginId = `bench-${role}-${orgId.slice(-6)}`;
+    await owner.query(`INSERT INTO organisations (id, name, kind) VALUES ($1, 'Bench city welfare department', 'municipal_department')`, [orgId]);
     await owner.query(
-      `INSERT INTO users (id, login_id, display_name, organisation_id, role, password_hash) VALUES ($1, $2, 'Bench auditor', $3, 'auditor', $4)`,
-      [uuidv7(), loginId, orgId, await hash(PASSWORD, ARGON2_OPTIONS)],
+      `INSERT INTO users (id, login_id, display_name, organisation_id, role, password_hash) VALUES ($1, $2, 'Bench user', $3, $4, $5)`,
+      [uuidv7(), loginId, orgId, role, await hash(PASSWORD, ARGON2_OPTIONS)],
     );
     const env = { DATABASE_URL: db.url, DATABASE_OWNER_URL: db.ownerUrl };
     const audited = await startServer('audited', { ...env, NODE_ENV: 'production' });
@@ -117,9 +121,29 @@ async function main(): Promise<void> {
       [audited, await login(audited, loginId)],
       [skipped, await login(skipped, loginId)],
     ]);
+    if (TARGET === 'recipient') {
+      const created = await fetch(`${audited.url}/api/v1/recipients`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(audited)}` },
+        body: JSON.stringify({
+          familyName: '髙橋',
+          givenName: '幸子',
+          familyNameKana: 'たかはし',
+          givenNameKana: 'さちこ',
+          birthDate: '1941-03-09',
+          status: 'active',
+          supportCategories: ['elderly'],
+          address: '新潟県三条市本町1-2-3',
+          careLevel: 'care_2',
+          healthNotes: '高血圧の服薬あり',
+        }),
+      });
+      if (created.status !== 201) throw new Error(`create recipient: ${created.status} ${await created.text()}`);
+      PATH = `/api/v1/recipients/${((await created.json()) as { id: string }).id}`;
+    }
     console.log(`machine: ${machine()}`);
     console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    console.log(`read: GET ${PATH}, ${CONNECTIONS} connections, ${DURATION} s per phase, ${ROUNDS} rounds`);
+    console.log(`read: GET ${PATH.replace(/[0-9a-f-]{36}/, ':id')}, ${CONNECTIONS} connections, ${DURATION} s per phase, ${ROUNDS} rounds`);
     for (const server of servers) await phase(server, tokens.get(server)!, 3); // warm-up
     const results: Record<string, { rps: number; p50: number; p99: number }[]> = { audited: [], 'audit skipped': [] };
     for (let round = 0; round < ROUNDS; round++) {

@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AppConfig, Caller } from '#libs/platform/index.js';
 import { APP_CONFIG, uuidv7 } from '#libs/platform/index.js';
 import type { AuditActor, AuditInput } from './audit-event.js';
+import { deferToResponse } from './audit-context.js';
 import { AuditSealer } from './audit-sealer.service.js';
 
 /** Reads (`recipient.read`, `recipient.list`, `recipient.history_read`, …): group-committed; BENCH_SKIP_READ_AUDIT skips them. */
@@ -65,7 +66,9 @@ export class AuditService implements BeforeApplicationShutdown {
     const values = this.values(id, actor, input);
     if (READ_ACTION.test(input.action)) {
       if (this.skipReads) return id;
-      await this.groupCommit(values);
+      const commit = this.groupCommit(values);
+      // Within a request the answer waits for the commit (AuditCommitInterceptor), not the read's transaction.
+      if (!deferToResponse(commit)) await commit;
     } else {
       await em.query(
         `WITH e AS (INSERT INTO audit_events (${INSERT_COLUMNS})
@@ -88,8 +91,16 @@ export class AuditService implements BeforeApplicationShutdown {
   }
 
   recordAlone(actor: AuditActor | Caller, input: AuditInput): Promise<string> {
-    // A read's event is committed by the group commit anyway: no transaction of its own to open.
-    if (READ_ACTION.test(input.action)) return this.record(this.dataSource.manager, actor, input);
+    // A read's event is committed by the group commit anyway: no transaction of its own to open. Awaited here,
+    // not deferred: denials and exports must be stored before their answer starts.
+    if (READ_ACTION.test(input.action)) {
+      if (this.skipReads) return Promise.resolve(uuidv7());
+      const id = uuidv7();
+      return this.groupCommit(this.values(id, actor, input)).then(() => {
+        this.sealer.wake();
+        return id;
+      });
+    }
     return this.dataSource.transaction((em) => this.record(em, actor, input));
   }
 

@@ -127,6 +127,21 @@ describe('audit of recipient data: reads, lists, updates and grants', () => {
     ]);
   });
 
+  it('fails closed: a read or a list whose event cannot be stored is answered 500, without the data', async () => {
+    const runtimeRole = decodeURIComponent(new URL(t.db.url).username);
+    await t.ownerQuery(`REVOKE INSERT ON audit_events FROM "${runtimeRole}"`);
+    try {
+      const read = await t.get(`/recipients/${recipientId}`, lead.token);
+      expectError(read, 500, 'INTERNAL_ERROR');
+      const list = await t.get('/recipients', lead.token);
+      expectError(list, 500, 'INTERNAL_ERROR');
+      for (const res of [read, list]) expect(res.text).not.toContain(recipientId);
+    } finally {
+      await t.ownerQuery(`GRANT INSERT ON audit_events TO "${runtimeRole}"`);
+    }
+    expect((await t.get(`/recipients/${recipientId}`, lead.token)).status).toBe(200);
+  });
+
   it('no personal value and no search text reaches an event, the CSV export or a log line', async () => {
     const rows = await t.ownerQuery(`SELECT row_to_json(e)::text AS json FROM audit_events e`);
     const csv = await t.get('/audit-events?format=csv', auditor.token);
