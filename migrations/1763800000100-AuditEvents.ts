@@ -35,7 +35,6 @@ export class AuditEvents1763800000100 implements MigrationInterface {
     await q.query(`CREATE INDEX audit_events_recipient_ids_idx ON audit_events USING gin (recipient_ids) WHERE recipient_ids IS NOT NULL`);
     await q.query(`CREATE INDEX audit_events_actor_idx ON audit_events (actor_user_id, at)`);
     await q.query(`CREATE INDEX audit_events_org_idx ON audit_events (actor_organisation_id, at)`);
-    await q.query(`CREATE INDEX audit_events_action_idx ON audit_events (action, at)`);
 
     // The chain: seq is assigned by the sealer (last seq + 1), so rolled-back writers leave no gaps.
     await q.query(`
