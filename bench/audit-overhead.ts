@@ -5,13 +5,13 @@
  *
  *   npm run build && node dist/bench/audit-overhead.js
  *
- * Environment: BENCH_DURATION (s per phase, default 10), BENCH_CONNECTIONS (default 32), BENCH_ROUNDS (default 2),
+ * Environment: BENCH_DURATION (s per phase, default 8), BENCH_CONNECTIONS (default 32), BENCH_ROUNDS (default 4),
  * BENCH_TARGET: `recipient` (default: a caseworker of the lead organisation reads one recipient, GET
  * /recipients/:id, which writes recipient.read) or `audit` (an auditor's GET /audit-events?limit=1, which also waits
  * for sealing before it answers).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { hash } from '@node-rs/argon2';
@@ -22,9 +22,9 @@ import { ARGON2_OPTIONS } from '#libs/identity/index.js';
 import { uuidv7 } from '#libs/platform/index.js';
 import { MIGRATIONS } from '../migrations/index.js';
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const DURATION = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const TARGET = process.env.BENCH_TARGET === 'audit' ? 'audit' : 'recipient';
 let PATH = '/api/v1/audit-events?limit=1';
 const PASSWORD = 'bench-password-0001';
@@ -72,37 +72,7 @@ async function login(server: Server, loginId: string): Promise<string> {
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
 
-/** utime + stime of a process in seconds (Linux /proc; 0 elsewhere). */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU seconds used so far by the server process and by the whole PostgreSQL cluster (postmaster and children). */
-function usedCpu(serverPid: number, postmasterPid: number): number {
-  let total = cpuSeconds(serverPid) + cpuSeconds(postmasterPid);
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === postmasterPid) total += cpuSeconds(Number(entry));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return total;
-}
-
-let postmasterPid = 0;
-
 async function phase(server: Server, token: string, duration: number) {
-  const cpuBefore = usedCpu(server.process.pid!, postmasterPid);
   const result = await autocannon({
     url: `${server.url}${PATH}`,
     connections: CONNECTIONS,
@@ -112,15 +82,7 @@ async function phase(server: Server, token: string, duration: number) {
   if (result.errors || result.non2xx || result.timeouts) {
     throw new Error(`${server.name}: ${result.errors} errors, ${result.non2xx} non-2xx, ${result.timeouts} timeouts`);
   }
-  const cpu = usedCpu(server.process.pid!, postmasterPid) - cpuBefore;
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    total: result.requests.total,
-    // server + database CPU per request: what the read costs, whatever share of the machine others take
-    cpuMsPerRequest: (cpu * 1000) / Math.max(1, result.requests.total),
-  };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total };
 }
 
 function machine(): string {
@@ -140,7 +102,6 @@ async function main(): Promise<void> {
   const servers: Server[] = [];
   try {
     await migrate({ ownerUrl: db.ownerUrl, runtimeUrl: db.url, migrations: MIGRATIONS });
-    postmasterPid = Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
     const owner = new pg.Client({ connectionString: db.ownerUrl });
     await owner.connect();
     const orgId = uuidv7();
@@ -184,20 +145,14 @@ async function main(): Promise<void> {
     console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     console.log(`read: GET ${PATH.replace(/[0-9a-f-]{36}/, ':id')}, ${CONNECTIONS} connections, ${DURATION} s per phase, ${ROUNDS} rounds`);
     for (const server of servers) await phase(server, tokens.get(server)!, 3); // warm-up
-    const results: Record<string, { rps: number; p50: number; p99: number; cpuMsPerRequest: number }[]> = {
-      audited: [],
-      'audit skipped': [],
-    };
+    const results: Record<string, { rps: number; p50: number; p99: number }[]> = { audited: [], 'audit skipped': [] };
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate which goes first so that drift on a shared machine does not favour one.
       const order = round % 2 === 0 ? [skipped, audited] : [audited, skipped];
       for (const server of order) {
         const r = await phase(server, tokens.get(server)!, DURATION);
         results[server.name].push(r);
-        console.log(
-          `round ${round + 1} ${server.name.padEnd(13)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ` +
-            `CPU ${r.cpuMsPerRequest.toFixed(2)} ms/request (server + PostgreSQL)`,
-        );
+        console.log(`round ${round + 1} ${server.name.padEnd(13)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms`);
       }
     }
     const mean = (xs: { rps: number }[]) => xs.reduce((s, x) => s + x.rps, 0) / xs.length;
@@ -208,13 +163,9 @@ async function main(): Promise<void> {
     console.log(`baseline (audit skipped): ${base.toFixed(0)} req/s`);
     console.log(`audited:                  ${withAudit.toFixed(0)} req/s`);
     console.log(`ratio: ${((withAudit / base) * 100).toFixed(1)}% of baseline (target ≥ 70%)`);
-    const cpuMean = (xs: { cpuMsPerRequest: number }[]) => xs.reduce((s, x) => s + x.cpuMsPerRequest, 0) / xs.length;
-    const cpuBase = cpuMean(results['audit skipped']);
-    const cpuAudited = cpuMean(results.audited);
-    console.log(
-      `CPU per request: ${cpuBase.toFixed(2)} ms without audit, ${cpuAudited.toFixed(2)} ms with audit: ` +
-        `CPU-bound throughput ${((cpuBase / cpuAudited) * 100).toFixed(1)}% of baseline`,
-    );
+    const perRound = results.audited.map((r, i) => r.rps / results['audit skipped'][i].rps).sort((a, b) => a - b);
+    const median = perRound.length % 2 ? perRound[(perRound.length - 1) / 2] : (perRound[perRound.length / 2 - 1] + perRound[perRound.length / 2]) / 2;
+    console.log(`per-round ratios: ${perRound.map((x) => `${(x * 100).toFixed(0)}%`).join(' ')}, median ${(median * 100).toFixed(1)}%`);
     console.log(`audit events written: ${events}, sealed: ${sealed} (after the run)`);
     console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     await owner.end();
