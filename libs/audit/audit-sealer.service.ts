@@ -1,4 +1,10 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -19,7 +25,7 @@ const BATCH = 1000;
  * so they never wait on each other; the chain stays one line whatever the number of writers.
  */
 @Injectable()
-export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private nudge?: NodeJS.Timeout;
   private running: Promise<number> = Promise.resolve(0);
@@ -41,17 +47,22 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
     this.schedule(0);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** No more polling; requests still in flight may seal on demand until the server has closed. */
+  beforeApplicationShutdown(): void {
     this.stopped = true;
     clearTimeout(this.timer);
     clearTimeout(this.nudge);
-    // Events committed by the last requests get their seal now rather than from another instance later.
+  }
+
+  /** The server has closed: events committed by the last requests get their seal now, then the connection ends. */
+  async onApplicationShutdown(): Promise<void> {
     try {
       await this.sealNow();
     } catch (err) {
       this.logger.warn({ err }, 'audit sealer: final sealing failed; another instance or the next start seals the rest');
     }
     this.closed = true;
+    await this.running.catch(() => 0);
     await this.dropConnection();
   }
 

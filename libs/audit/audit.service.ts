@@ -1,4 +1,4 @@
-import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -43,10 +43,11 @@ interface Pending {
  * commit. `recordAlone` commits an event on its own (denials, failed logins).
  */
 @Injectable()
-export class AuditService implements BeforeApplicationShutdown {
+export class AuditService implements OnApplicationShutdown {
   private readonly skipReads: boolean;
   private queue: Pending[] = [];
   private flushing = false;
+  private closed = false;
   /**
    * The group commit's own connection, outside the pool: requests waiting for their read's event hold pool
    * connections, so taking one from the pool for the commit they wait on could deadlock a busy instance.
@@ -83,8 +84,10 @@ export class AuditService implements BeforeApplicationShutdown {
     return id;
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** After the server has closed (requests in flight finished): the last group commit completes, then the connection ends. */
+  async onApplicationShutdown(): Promise<void> {
     while (this.flushing) await new Promise((resolve) => setTimeout(resolve, 5));
+    this.closed = true;
     const client = this.client;
     this.client = undefined;
     await client?.then((c) => c.end()).catch(() => undefined);
@@ -127,6 +130,7 @@ export class AuditService implements BeforeApplicationShutdown {
   }
 
   private groupCommit(values: unknown[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('The audit log is closed: the application is shutting down'));
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ values, resolve, reject });
       if (!this.flushing) void this.flush();
