@@ -1,5 +1,7 @@
+import { Writable } from 'node:stream';
 import { AuditService } from '#libs/audit/index.js';
-import { uuidv7 } from '#libs/platform/index.js';
+import { createLogger, loadConfig, uuidv7 } from '#libs/platform/index.js';
+import { createApp } from '../create-app.js';
 import { sealNow, tamperer } from './audit-helpers.js';
 import { TestApp } from './harness.js';
 
@@ -174,17 +176,27 @@ describe('audit chain: append-only storage, sealing, verification, concurrency',
     expect(await verify()).toMatchObject({ ok: true });
   });
 
-  it('keeps one linear, gap-free chain under 50 concurrent writers × 100 events (changes and group-committed reads)', async () => {
+  it('keeps one linear, gap-free chain under 50 concurrent writers × 100 events on two instances (changes and group-committed reads)', async () => {
     const [{ before }] = await t.ownerQuery('SELECT count(*)::int AS before FROM audit_events');
-    await Promise.all(
-      Array.from({ length: 50 }, async (_, writer) => {
-        for (let i = 0; i < 100; i++) {
-          // half the writers write changes (own transaction), half reads (group commit)
-          const action = writer % 2 === 0 ? 'test.concurrent' : 'test.concurrent_read';
-          await audit.recordAlone(actor(), { action, resourceType: 'test', resourceId: `${writer}:${i}` });
-        }
-      }),
-    );
+    // A second instance on the same database, with its own sealer: the advisory lock keeps one sequencer at a time.
+    const config = loadConfig({ DATABASE_URL: t.db.url, JWT_SECRET: 'test-secret-test-secret-test-secret-0001', SEED_DEMO: 'false' });
+    const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
+    const second = await createApp(config, createLogger('warn', quiet), { swaggerUi: false });
+    await second.init();
+    try {
+      const instances = [audit, second.get(AuditService)];
+      await Promise.all(
+        Array.from({ length: 50 }, async (_, writer) => {
+          for (let i = 0; i < 100; i++) {
+            // half the writers write changes (own transaction), half reads (group commit)
+            const action = writer % 2 === 0 ? 'test.concurrent' : 'test.concurrent_read';
+            await instances[writer % 4 < 2 ? 0 : 1].recordAlone(actor(), { action, resourceType: 'test', resourceId: `${writer}:${i}` });
+          }
+        }),
+      );
+    } finally {
+      await second.close();
+    }
     const result = await verify();
     const [chain] = await t.ownerQuery(
       `SELECT count(*)::int AS count, min(seq)::int AS min, max(seq)::int AS max, count(DISTINCT prev_hash)::int AS prevs
