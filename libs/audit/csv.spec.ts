@@ -8,6 +8,8 @@ describe('csvCell', () => {
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell('two\nlines')).toBe('"two\nlines"');
     expect(csvCell(null)).toBe('');
+    expect(csvCell('')).toBe('""');
+    expect(csvCell([])).toBe('""');
     expect(csvCell(['basic', 'health'])).toBe('basic health');
     expect(csvCell({ a: 1 })).toBe('"{""a"":1}"');
   });
@@ -16,6 +18,8 @@ describe('csvCell', () => {
     for (const hostile of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx']) expect(csvCell(hostile).replace(/^"/, '')).toMatch(/^'/);
     expect(csvCell('=HYPERLINK("a","b")')).toBe(`"'=HYPERLINK(""a"",""b"")"`);
     expect(csvCell('a=1')).toBe('a=1');
+    // reversible: an apostrophe at the start is escaped too
+    expect(csvCell("'quoted")).toBe("''quoted");
   });
 
   it('ends rows with CRLF', () => {

@@ -26,12 +26,21 @@ export async function tamperer(t: TestApp) {
   };
 }
 
-/** RFC 4180 parser (quoted cells, doubled quotes, CRLF), enough to read the export back. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
+/**
+ * RFC 4180 parser (quoted cells, doubled quotes, CRLF), enough to read the export back. An unquoted empty cell is
+ * null, a quoted one the empty string (the export's convention, as PostgreSQL's COPY).
+ */
+export function parseCsv(text: string): (string | null)[][] {
+  const rows: (string | null)[][] = [];
+  let row: (string | null)[] = [];
   let cell = '';
   let quoted = false;
+  let wasQuoted = false;
+  const endCell = () => {
+    row.push(cell === '' && !wasQuoted ? null : cell);
+    cell = '';
+    wasQuoted = false;
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
@@ -40,18 +49,20 @@ export function parseCsv(text: string): string[][] {
         i++;
       } else if (c === '"') quoted = false;
       else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
+    } else if (c === '"') {
+      quoted = true;
+      wasQuoted = true;
+    } else if (c === ',') endCell();
+    else if (c === '\r' && text[i + 1] === '\n') {
+      endCell();
       rows.push(row);
       row = [];
-      cell = '';
       i++;
     } else cell += c;
   }
-  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
+  if (cell !== '' || row.length > 0) {
+    endCell();
+    rows.push(row);
+  }
   return rows;
 }

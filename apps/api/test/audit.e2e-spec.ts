@@ -1,4 +1,4 @@
-import { AuditService } from '#libs/audit/index.js';
+import { AuditService, chainHash, type EventRow, GENESIS_HASH } from '#libs/audit/index.js';
 import { uuidv7 } from '#libs/platform/index.js';
 import { eventsOfRequest, parseCsv, sealNow } from './audit-helpers.js';
 import { expectError, TEST_PASSWORD, TestApp } from './harness.js';
@@ -238,14 +238,14 @@ describe('audit log: one event per audited action, auditor API, CSV export', () 
       const text = bytes.toString('utf8').slice(1);
       expect(text.split('\r\n')[0]).toBe(CSV_HEADER);
       const rows = parseCsv(text);
-      const header = rows[0];
+      const header = rows[0] as string[];
       const col = (name: string) => header.indexOf(name);
       for (const row of rows) expect(row).toHaveLength(header.length);
       const agents = rows.map((row) => row[col('userAgent')]);
       expect(agents).toEqual(expect.arrayContaining([`'=HYPERLINK("http://x","y")`, `'+1+2`, `'-3`, `'@SUM(A1)`, 'agent, with "quotes"', `'\tTabbed`]));
       expect(text).toContain('"\'=HYPERLINK(""http://x"",""y"")"');
       for (const row of rows.slice(1)) {
-        for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+        for (const cell of row) if (cell !== null) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
       }
       const jpRow = rows.find((row) => row[col('id')] === jp)!;
       expect(jpRow[col('resourceId')]).toBe('高橋 一郎の記録');
@@ -255,6 +255,51 @@ describe('audit log: one event per audited action, auditor API, CSV export', () 
       expect(seqs[0]).toBe(1);
       seqs.forEach((seq, i) => expect(seq).toBe(i + 1));
       for (let i = 2; i < rows.length; i++) expect(rows[i][col('prevHash')]).toBe(rows[i - 1][col('hash')]);
+    });
+
+    it('lets an auditor recompute the whole chain from the CSV alone', async () => {
+      await t.post('/auth/login', undefined, { loginId: 'nobody-else', password: 'x' }, { 'user-agent': "'already quoted" });
+      await t.app.get(AuditService).recordAlone(
+        { userId: null, organisationId: null, requestId: uuidv7(), ip: '127.0.0.1', userAgent: '' },
+        { action: 'test.empty', resourceType: 'test', resourceId: '', recipientIds: [], fieldGroups: ['basic', 'health'] },
+      );
+      const res = await t.get('/audit-events?format=csv', auditor.token);
+      const rows = parseCsv(res.text.replace(/^\uFEFF/, ''));
+      const header = rows[0] as string[];
+      const cell = (row: (string | null)[], name: string) => {
+        const value = row[header.indexOf(name)];
+        return value !== null && value.startsWith("'") ? value.slice(1) : value;
+      };
+      const list = (value: string | null) => (value === null ? null : value === '' ? [] : value.split(' '));
+      let prev = GENESIS_HASH;
+      for (const row of rows.slice(1)) {
+        const event: EventRow = {
+          id: cell(row, 'id')!,
+          at: cell(row, 'at')!,
+          actor_user_id: cell(row, 'actorUserId'),
+          actor_organisation_id: cell(row, 'actorOrganisationId'),
+          action: cell(row, 'action')!,
+          resource_type: cell(row, 'resourceType')!,
+          resource_id: cell(row, 'resourceId'),
+          recipient_id: cell(row, 'recipientId'),
+          recipient_ids: list(cell(row, 'recipientIds')),
+          outcome: cell(row, 'outcome')!,
+          field_groups: list(cell(row, 'fieldGroups')),
+          legal_basis: cell(row, 'legalBasis'),
+          grant_id: cell(row, 'grantId'),
+          ip: cell(row, 'ip'),
+          user_agent: cell(row, 'userAgent'),
+          request_id: cell(row, 'requestId'),
+          details: cell(row, 'details'),
+        };
+        expect(cell(row, 'prevHash')).toBe(prev);
+        expect(chainHash(prev, cell(row, 'seq')!, event)).toBe(cell(row, 'hash'));
+        prev = cell(row, 'hash')!;
+      }
+      expect(rows.length).toBeGreaterThan(10);
+      const agents = rows.map((row) => cell(row, 'userAgent'));
+      expect(agents).toContain("'already quoted");
+      expect(agents).toContain('');
     });
 
     it('honours ?format=csv and the filters, and audits the export with the filter names only', async () => {
