@@ -37,10 +37,11 @@ interface Pending {
  * The one way anything writes to the audit log.
  *
  * Changes: `record` writes the event in the caller's transaction, so a change and its event commit together or not
- * at all. Reads (`*.read`, `*.list`): the event goes to a group commit, one multi-row INSERT and one commit for the
- * events of every request that arrived meanwhile; `record` resolves only once that commit is durable and throws if
- * it failed, so a read whose event is not stored is never answered (fail closed) while reads do not each pay a
- * commit. `recordAlone` commits an event on its own (denials, failed logins).
+ * at all. Reads (`*.read`, `*.list`, `*_read`): the event goes to a group commit, one multi-row INSERT and one
+ * commit for the events of every request that arrived meanwhile. Within an HTTP request the answer waits for that
+ * commit (AuditCommitInterceptor) and becomes a 500 if it failed; elsewhere `record` awaits it. Either way a read
+ * whose event is not stored is never answered (fail closed), and reads do not each pay a commit.
+ * `recordAlone` commits an event on its own before it resolves (denials, failed logins, exports).
  */
 @Injectable()
 export class AuditService implements OnApplicationShutdown {
