@@ -30,7 +30,8 @@ export class AuditEvents1763800000100 implements MigrationInterface {
         details jsonb
       )`);
     await q.query(`COMMENT ON TABLE audit_events IS 'append-only: the runtime role may only INSERT and SELECT'`);
-    await q.query(`CREATE INDEX audit_events_at_idx ON audit_events (at, id)`);
+    // Events arrive in roughly time order: a BRIN index serves from/to at a fraction of a B-tree's cost per insert.
+    await q.query(`CREATE INDEX audit_events_at_idx ON audit_events USING brin (at)`);
     await q.query(`CREATE INDEX audit_events_recipient_idx ON audit_events (recipient_id, at) WHERE recipient_id IS NOT NULL`);
     await q.query(`CREATE INDEX audit_events_recipient_ids_idx ON audit_events USING gin (recipient_ids) WHERE recipient_ids IS NOT NULL`);
     await q.query(`CREATE INDEX audit_events_actor_idx ON audit_events (actor_user_id, at)`);
