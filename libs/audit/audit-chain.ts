@@ -107,6 +107,46 @@ export function chainHash(prevHash: string, seq: number | string, row: EventRow)
   return createHash('sha256').update(`${prevHash}\n${seq}\n${canonicalEvent(row)}`, 'utf8').digest('hex');
 }
 
+export interface Seal {
+  seq: string;
+  eventId: string;
+  hash: string;
+  prevHash: string;
+}
+
+/** Chains events after the last seal (none: the genesis), in the order given. */
+export function sealEvents(last: { seq: string; hash: string } | undefined, rows: EventRow[]): Seal[] {
+  let seq = last ? BigInt(last.seq) : 0n;
+  let prev = last ? last.hash : GENESIS_HASH;
+  return rows.map((row) => {
+    seq += 1n;
+    const hash = chainHash(prev, seq.toString(), row);
+    const seal = { seq: seq.toString(), eventId: row.id, hash, prevHash: prev };
+    prev = hash;
+    return seal;
+  });
+}
+
+const SEAL_VALUE = /^(\d+)\|([0-9a-f-]{36})\|([0-9a-f]{64})\|([0-9a-f]{64})$/;
+
+/**
+ * The seals as an INSERT with literal values, so that it can share one round trip with the COMMIT. Every value is
+ * produced here (digits, a UUID from PostgreSQL, hex digests) and checked against its format before it is inlined.
+ */
+export function insertSealsSql(seals: Seal[]): string {
+  const values = seals.map((s) => {
+    const m = SEAL_VALUE.exec(`${s.seq}|${s.eventId}|${s.hash}|${s.prevHash}`);
+    if (!m) throw new Error('refusing to inline a malformed seal');
+    return `(${m[1]}, '${m[2]}', '${m[3]}', '${m[4]}')`;
+  });
+  return `INSERT INTO audit_seals (seq, event_id, hash, prev_hash) VALUES ${values.join(', ')}`;
+}
+
+/** Opens a sealing transaction: one sealer at a time across instances; the last seal as of the lock. */
+export const BEGIN_SEALING = `BEGIN;
+  SELECT pg_advisory_xact_lock(${SEALER_LOCK});
+  SELECT s.seq::text AS seq, s.hash FROM audit_seals s ORDER BY s.seq DESC LIMIT 1`;
+
 export function eventJson(row: EventRow & { seq?: string | number | null; hash?: string | null; prev_hash?: string | null }): AuditEventJson {
   return {
     id: row.id,

@@ -10,7 +10,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { LOGGER } from '#libs/platform/index.js';
-import { chainHash, EVENT_COLUMNS, type EventRow, GENESIS_HASH, SEALER_LOCK } from './audit-chain.js';
+import { BEGIN_SEALING, EVENT_COLUMNS, type EventRow, insertSealsSql, sealEvents } from './audit-chain.js';
 
 /** How often every instance looks for committed, unsealed events (the guarantee is: sealed within 1 s). */
 export const SEAL_POLL_MS = 200;
@@ -129,12 +129,10 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
   private async sealBatch(): Promise<number> {
     const client = await this.connection();
     try {
-      // One round trip: statements of a simple query run in order, each with a fresh snapshot, so the reads after
-      // the lock see everything committed before it, other instances' seals included.
+      // Statements of a simple query run in order, each with a fresh snapshot, so the reads after the lock see
+      // everything committed before it, other instances' seals included.
       const results = (await client.query(
-        `BEGIN;
-         SELECT pg_advisory_xact_lock(${SEALER_LOCK});
-         SELECT s.seq::text AS seq, s.hash FROM audit_seals s ORDER BY s.seq DESC LIMIT 1;
+        `${BEGIN_SEALING};
          SELECT ${EVENT_COLUMNS} FROM audit_pending p JOIN audit_events e ON e.id = p.event_id
           ORDER BY e.at, e.id LIMIT ${BATCH}`,
       )) as unknown as pg.QueryResult[];
@@ -144,30 +142,13 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
         await client.query('COMMIT');
         return 0;
       }
-      let seq = last ? BigInt(last.seq) : 0n;
-      let prev: string = last ? last.hash : GENESIS_HASH;
-      const seqs: string[] = [];
-      const ids: string[] = [];
-      const hashes: string[] = [];
-      const prevs: string[] = [];
-      for (const row of rows) {
-        seq += 1n;
-        const hash = chainHash(prev, seq.toString(), row);
-        seqs.push(seq.toString());
-        ids.push(row.id);
-        hashes.push(hash);
-        prevs.push(prev);
-        prev = hash;
-      }
+      const seals = sealEvents(last, rows);
+      // One round trip: the seals, the queue entries they settle, the commit.
       await client.query(
-        `WITH s AS (
-           INSERT INTO audit_seals (seq, event_id, hash, prev_hash)
-           SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[])
-           RETURNING event_id)
-         DELETE FROM audit_pending p USING s WHERE p.event_id = s.event_id`,
-        [seqs, ids, hashes, prevs],
+        `${insertSealsSql(seals)};
+         DELETE FROM audit_pending p USING audit_seals s WHERE s.seq >= ${seals[0].seq} AND p.event_id = s.event_id;
+         COMMIT`,
       );
-      await client.query('COMMIT');
       return rows.length;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AppConfig, Caller } from '#libs/platform/index.js';
 import { APP_CONFIG, uuidv7 } from '#libs/platform/index.js';
 import type { AuditActor, AuditInput } from './audit-event.js';
+import { BEGIN_SEALING, EVENT_COLUMNS, type EventRow, insertSealsSql, sealEvents } from './audit-chain.js';
 import { deferToResponse } from './audit-context.js';
 import { AuditSealer } from './audit-sealer.service.js';
 
@@ -71,16 +72,17 @@ export class AuditService implements OnApplicationShutdown {
       const commit = this.groupCommit(values);
       // Within a request the answer waits for the commit (AuditCommitInterceptor), not the read's transaction.
       if (!deferToResponse(commit)) await commit;
-    } else {
-      await em.query(
-        `WITH e AS (INSERT INTO audit_events (${INSERT_COLUMNS})
-           VALUES ($1, date_trunc('milliseconds', clock_timestamp()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-             $15, $16)
-           RETURNING id)
-         INSERT INTO audit_pending (event_id) SELECT id FROM e`,
-        values,
-      );
+      return id;
     }
+    // A change: in the caller's transaction, queued for the sealer, which seals it shortly after the commit.
+    await em.query(
+      `WITH e AS (INSERT INTO audit_events (${INSERT_COLUMNS})
+         VALUES ($1, date_trunc('milliseconds', clock_timestamp()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+           $15, $16)
+         RETURNING id)
+       INSERT INTO audit_pending (event_id) SELECT id FROM e`,
+      values,
+    );
     this.sealer.wake();
     return id;
   }
@@ -100,10 +102,7 @@ export class AuditService implements OnApplicationShutdown {
     if (READ_ACTION.test(input.action)) {
       if (this.skipReads) return Promise.resolve(uuidv7());
       const id = uuidv7();
-      return this.groupCommit(this.values(id, actor, input)).then(() => {
-        this.sealer.wake();
-        return id;
-      });
+      return this.groupCommit(this.values(id, actor, input)).then(() => id);
     }
     return this.dataSource.transaction((em) => this.record(em, actor, input));
   }
@@ -172,25 +171,34 @@ export class AuditService implements OnApplicationShutdown {
     );
     this.client ??= this.connect();
     const client = this.client;
+    let c: pg.Client | undefined;
     try {
-      // One statement in autocommit: atomic, and one round trip per batch.
-      await (await client).query(
-        `WITH e AS (INSERT INTO audit_events (${INSERT_COLUMNS})
+      c = await client;
+      // The batch is sealed in its own transaction, under the sealing lock: read events never wait in the queue
+      // and cost no queue insert, delete or second read. Three round trips: lock and last seal; the events; the
+      // seals and the commit.
+      const opened = (await c.query(BEGIN_SEALING)) as unknown as pg.QueryResult[];
+      const last = opened[2].rows[0] as { seq: string; hash: string } | undefined;
+      const inserted = await c.query<EventRow>(
+        `INSERT INTO audit_events AS e (${INSERT_COLUMNS})
            SELECT id, date_trunc('milliseconds', clock_timestamp()), actor_user_id, actor_organisation_id, action,
                   resource_type, resource_id, recipient_id, recipient_ids::uuid[], outcome, field_groups::text[],
                   legal_basis, grant_id, ip, user_agent, request_id, details::jsonb
              FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[],
                          $9::text[], $10::text[], $11::text[], $12::uuid[], $13::text[], $14::text[], $15::text[], $16::text[])
-                  AS t(id, actor_user_id, actor_organisation_id, action, resource_type, resource_id, recipient_id,
-                       recipient_ids, outcome, field_groups, legal_basis, grant_id, ip, user_agent, request_id, details)
-           RETURNING id)
-         INSERT INTO audit_pending (event_id) SELECT id FROM e`,
+                  WITH ORDINALITY AS t(id, actor_user_id, actor_organisation_id, action, resource_type, resource_id,
+                       recipient_id, recipient_ids, outcome, field_groups, legal_basis, grant_id, ip, user_agent, request_id,
+                       details, n)
+            ORDER BY n
+         RETURNING ${EVENT_COLUMNS}`,
         arrays,
       );
+      await c.query(`${insertSealsSql(sealEvents(last, inserted.rows))}; COMMIT`);
     } catch (error) {
-      // A broken connection is replaced on the next batch.
+      await c?.query('ROLLBACK').catch(() => undefined);
+      // The connection is replaced on the next batch, whatever went wrong with it.
       if (this.client === client) this.client = undefined;
-      await client.then((c) => c.end()).catch(() => undefined);
+      await client.then((x) => x.end()).catch(() => undefined);
       throw error;
     }
   }
