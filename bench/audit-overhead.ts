@@ -166,17 +166,7 @@ async function main(): Promise<void> {
     const perRound = results.audited.map((r, i) => r.rps / results['audit skipped'][i].rps).sort((a, b) => a - b);
     const median = perRound.length % 2 ? perRound[(perRound.length - 1) / 2] : (perRound[perRound.length / 2 - 1] + perRound[perRound.length / 2]) / 2;
     console.log(`per-round ratios: ${perRound.map((x) => `${(x * 100).toFixed(0)}%`).join(' ')}, median ${(median * 100).toFixed(1)}%`);
-    // Side by side: both servers loaded at once for the same seconds, so whatever else runs on the machine weighs on
-    // both alike; on a CPU-bound machine each gets about the same CPU, so the ratio is that of their cost per read.
-    const [together, togetherAudited] = await Promise.all([
-      phase(skipped, tokens.get(skipped)!, DURATION * 2),
-      phase(audited, tokens.get(audited)!, DURATION * 2),
-    ]);
-    console.log(
-      `side by side (${DURATION * 2} s, ${CONNECTIONS} connections each): audit skipped ${together.rps.toFixed(0)} req/s, ` +
-        `audited ${togetherAudited.rps.toFixed(0)} req/s: ${((togetherAudited.rps / together.rps) * 100).toFixed(1)}%`,
-    );
-    console.log(`audit events written: ${events}, sealed: ${sealed} (after the alternating phases)`);
+    console.log(`audit events written: ${events}, sealed: ${sealed} (after the run)`);
     console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     await owner.end();
   } finally {
