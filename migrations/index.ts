@@ -4,6 +4,7 @@ import { Recipients1763800000200 } from './1763800000200-Recipients.js';
 import { Consents1763800000210 } from './1763800000210-Consents.js';
 import { Grants1763800000220 } from './1763800000220-Grants.js';
 import { RecipientHistory1763800000230 } from './1763800000230-RecipientHistory.js';
+import { GrantShapeIndex1763800000240 } from './1763800000240-GrantShapeIndex.js';
 
 /** Every migration, in order. Listed explicitly so that the same list serves the server, the tests and the benchmarks. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Consents1763800000210,
   Grants1763800000220,
   RecipientHistory1763800000230,
+  GrantShapeIndex1763800000240,
 ];
