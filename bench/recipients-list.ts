@@ -7,7 +7,7 @@
  *   npm run build && node dist/bench/recipients-list.js
  */
 import 'reflect-metadata';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import pg from 'pg';
@@ -100,7 +100,7 @@ async function load(owner: pg.Client) {
 
 function machine() {
   const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? 'unknown';
-  return `${cpus().length} vCPU (nproc), ${cpuModel}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}`;
+  return `${cpus().length} vCPU (nproc), ${cpuModel}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
 }
 
 async function main() {
@@ -183,6 +183,7 @@ async function main() {
     results.push(await time('baseline SQL, deep page (after 5000)', () => sqlOnly(bareDeep, [at, id])));
     const p95 = (label: string) => results.find((r) => r.label === label)!.p95;
     const ratio = (x: string) => p95(`org A (10,000 grants) service list, ${x}`) / p95(`org B (100 grants) service list, ${x}`);
+    console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log(
       `\nratio of p95 (org A / org B): first page ${ratio('first page').toFixed(2)}, deep page ${ratio('deep page').toFixed(2)}`,
     );
