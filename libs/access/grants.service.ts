@@ -3,8 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
 import { FIELD_GROUPS, GRANT_PERMISSIONS } from '#libs/contracts/index.js';
-import { AppError, type Caller, decodeCursor, notFound, type Page, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
+import { AppError, type Caller, notFound, type Page, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
 import { AccessService, type ResolvedAccess } from './access.service.js';
+import { typedCursor } from './cursor.js';
 import type { CreateGrantDto, GrantRegistryQueryDto, RevokeGrantDto } from './access.dto.js';
 import type { PageQueryDto } from '#libs/platform/index.js';
 
@@ -207,7 +208,7 @@ export class GrantsService {
       const a = await this.access.resolve(em, caller, recipientId);
       if (!a.visible) throw notFound();
       const limit = pageLimit(query);
-      const after = decodeCursor(query.cursor, 2);
+      const after = typedCursor(query.cursor, ['timestamp', 'uuid']);
       const params: unknown[] = [recipientId];
       let where = 'g.recipient_id = $1';
       if (!a.isLead) {
@@ -257,7 +258,7 @@ export class GrantsService {
         where.push(`g.recipient_id = $${params.length}`);
       }
       const limit = pageLimit(query);
-      const after = decodeCursor(query.cursor, 2);
+      const after = typedCursor(query.cursor, ['timestamp', 'uuid']);
       if (after) {
         params.push(after[0], after[1]);
         where.push(`(g.granted_at, g.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);

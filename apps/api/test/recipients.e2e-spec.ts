@@ -349,6 +349,15 @@ describe('recipients: create, read, list, update, history under access control',
 
     it('400 for a bad cursor, limit or filter; 403 for auditor and system_admin; 401 anonymous', async () => {
       expectError(await t.get('/recipients?cursor=nope', lead.token), 400, 'INVALID_CURSOR');
+      // Well-formed but forged cursors: right shape, values the database could not cast.
+      const forge = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
+      expectError(await t.get(`/recipients?cursor=${forge(['not a time', recipient.id])}`, lead.token), 400, 'INVALID_CURSOR');
+      expectError(await t.get(`/recipients?cursor=${forge([new Date().toISOString(), 'x'])}`, lead.token), 400, 'INVALID_CURSOR');
+      expectError(await t.get(`/recipients?sort=kana&cursor=${forge(['a', 'b', 'c'])}`, lead.token), 400, 'INVALID_CURSOR');
+      expectError(await t.get(`/recipients/${recipient.id}/history?cursor=${forge(['1'])}`, lead.token), 400, 'INVALID_CURSOR');
+      expectError(await t.get(`/recipients/${recipient.id}/grants?cursor=${forge([1, 2])}`, lead.token), 400, 'INVALID_CURSOR');
+      expectError(await t.get(`/recipients/${recipient.id}/consents?cursor=${forge(['x', recipient.id])}`, lead.token), 400, 'INVALID_CURSOR');
+      expectError(await t.get(`/grants?cursor=${forge(['2026-01-01', 'nope'])}`, lead.token), 400, 'INVALID_CURSOR');
       expectError(await t.get('/recipients?limit=0', lead.token), 400, 'VALIDATION_FAILED');
       expectError(await t.get('/recipients?status=dead', lead.token), 400, 'VALIDATION_FAILED');
       expectError(await t.get('/recipients', auditor.token), 403, 'ROLE_FORBIDDEN');
