@@ -5,7 +5,7 @@ import { AuditService } from '#libs/audit/index.js';
 import { FIELD_GROUPS } from '#libs/contracts/index.js';
 import { AppError, type Caller, notFound, type Page, type PageQueryDto, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
 import type { CreateConsentDto, WithdrawConsentDto } from './access.dto.js';
-import { typedCursor } from './cursor.js';
+import { asValidationError, typedCursor } from './input-guards.js';
 import { GRANT_COLUMNS, grantJson } from './grants.service.js';
 import { GrantsService } from './grants.service.js';
 
@@ -94,6 +94,12 @@ export class ConsentsService {
   }
 
   create(caller: Caller, recipientId: string, dto: CreateConsentDto): Promise<ConsentJson> {
+    return this.createInTransaction(caller, recipientId, dto).catch((error: unknown) => {
+      throw asValidationError(error);
+    });
+  }
+
+  private createInTransaction(caller: Caller, recipientId: string, dto: CreateConsentDto): Promise<ConsentJson> {
     return this.dataSource.transaction(async (em) => {
       await this.grants.requireLead(em, caller, recipientId);
       if (dto.validUntil && new Date(dto.validUntil).getTime() <= Date.now()) {

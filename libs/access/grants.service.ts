@@ -5,7 +5,7 @@ import { AuditService } from '#libs/audit/index.js';
 import { FIELD_GROUPS, GRANT_PERMISSIONS } from '#libs/contracts/index.js';
 import { AppError, type Caller, notFound, type Page, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
 import { AccessService, type ResolvedAccess } from './access.service.js';
-import { typedCursor } from './cursor.js';
+import { asValidationError, typedCursor } from './input-guards.js';
 import type { CreateGrantDto, GrantRegistryQueryDto, RevokeGrantDto } from './access.dto.js';
 import type { PageQueryDto } from '#libs/platform/index.js';
 
@@ -82,6 +82,12 @@ export class GrantsService {
   }
 
   create(caller: Caller, recipientId: string, dto: CreateGrantDto): Promise<GrantJson> {
+    return this.createInTransaction(caller, recipientId, dto).catch((error: unknown) => {
+      throw asValidationError(error);
+    });
+  }
+
+  private createInTransaction(caller: Caller, recipientId: string, dto: CreateGrantDto): Promise<GrantJson> {
     return this.dataSource.transaction(async (em) => {
       const lead = await this.requireLead(em, caller, recipientId);
       const fieldGroups = FIELD_GROUPS.filter((g) => dto.fieldGroups.includes(g));

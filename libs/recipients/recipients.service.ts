@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AccessService, type RecipientAbility, type ResolvedAccess, SqlParams, typedCursor } from '#libs/access/index.js';
+import { AccessService, type RecipientAbility, type ResolvedAccess, SqlParams, typedCursor, asValidationError } from '#libs/access/index.js';
 import { AuditService } from '#libs/audit/index.js';
 import { FIELD_GROUPS, type FieldGroup, RECIPIENT_IMMUTABLE_FIELDS, type RecipientField } from '#libs/contracts/index.js';
 import {
@@ -171,7 +171,7 @@ export class RecipientsService {
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError('CONFLICT_DUPLICATE', { message: 'caseNumber is already in use' });
-      throw error;
+      throw asValidationError(error);
     }
   }
 
@@ -210,6 +210,12 @@ export class RecipientsService {
   }
 
   update(caller: Caller, id: string, ifMatch: string | undefined, dto: RecipientBodyDto): Promise<RecipientJson> {
+    return this.updateInTransaction(caller, id, ifMatch, dto).catch((error: unknown) => {
+      throw asValidationError(error);
+    });
+  }
+
+  private updateInTransaction(caller: Caller, id: string, ifMatch: string | undefined, dto: RecipientBodyDto): Promise<RecipientJson> {
     return this.dataSource.transaction(async (em) => {
       const ability = await this.access.abilityFor(em, caller);
       const { row, access } = await this.load(em, caller, id, ability);

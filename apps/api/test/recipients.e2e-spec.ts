@@ -89,6 +89,7 @@ describe('recipients: create, read, list, update, history under access control',
     it('validates: required names, value sets, unknown keys, certificate grades (400); unknown care manager org (422)', async () => {
       expectError(await t.post('/recipients', lead.token, { givenName: 'b' }), 400, 'VALIDATION_FAILED');
       expectError(await t.post('/recipients', lead.token, { familyName: 'a', givenName: 'b', sex: 'x' }), 400, 'VALIDATION_FAILED');
+      expectError(await t.post('/recipients', lead.token, { familyName: 'a', givenName: 'b', birthDate: '0000-01-01' }), 400, 'VALIDATION_FAILED');
       expectError(await t.post('/recipients', lead.token, { familyName: 'a', givenName: 'b', nickname: 'c' }), 400, 'VALIDATION_FAILED');
       expectError(await t.post('/recipients', lead.token, { familyName: 'a', givenName: 'b', leadOrganisationId: partner.organisationId }), 403, 'FIELD_NOT_WRITABLE');
       expectError(
