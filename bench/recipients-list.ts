@@ -9,14 +9,15 @@
 import 'reflect-metadata';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { DataSource } from 'typeorm';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import pg from 'pg';
 import { AccessService } from '#libs/access/index.js';
-import { AuditService } from '#libs/audit/index.js';
-import { dataSourceOptions } from '#libs/database/index.js';
 import { startTestCluster } from '#libs/database/testing/test-cluster.js';
-import { type Caller, createLogger, encodeCursor } from '#libs/platform/index.js';
+import { type Caller, createLogger, encodeCursor, loadConfig } from '#libs/platform/index.js';
 import { RECIPIENT_SELECT, RecipientsService } from '#libs/recipients/index.js';
+import { createApp } from '../apps/api/create-app.js';
 
 const RECIPIENTS = 100_000;
 const WARMUP = 30;
@@ -108,15 +109,19 @@ async function main() {
   const cluster = await startTestCluster();
   const owner = new pg.Client({ connectionString: cluster.ownerUrl });
   await owner.connect();
-  const dataSource = new DataSource(dataSourceOptions(cluster.url, 4));
+  let app: NestFastifyApplication | undefined;
   try {
     const t0 = Date.now();
     await load(owner);
     const [{ version }] = (await owner.query('SHOW server_version')).rows.map((r) => ({ version: r.server_version }));
     console.log(`PostgreSQL ${version}; loaded ${RECIPIENTS} recipients and their grants in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    await dataSource.initialize();
-    const access = new AccessService();
-    const service = new RecipientsService(dataSource, access, new AuditService(dataSource), createLogger('silent'));
+    // The whole application (its real dependency graph, audit included), initialised but not listening.
+    const config = loadConfig({ DATABASE_URL: cluster.url, JWT_SECRET: 'bench-secret-bench-secret-bench-secret', SEED_DEMO: 'false' });
+    app = await createApp(config, createLogger('silent'), { swaggerUi: false });
+    await app.init();
+    const dataSource = app.get<DataSource>(getDataSourceToken());
+    const access = app.get(AccessService);
+    const service = app.get(RecipientsService);
     const caller = (organisationId: string): Caller => ({
       userId: USER,
       loginId: 'bench',
@@ -188,7 +193,7 @@ async function main() {
       `\nratio of p95 (org A / org B): first page ${ratio('first page').toFixed(2)}, deep page ${ratio('deep page').toFixed(2)}`,
     );
   } finally {
-    await dataSource.destroy().catch(() => undefined);
+    await app?.close().catch(() => undefined);
     await owner.end();
     await cluster.stop();
   }
