@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { AuditModule } from '#libs/audit/index.js';
 import { dataSourceOptions } from '#libs/database/index.js';
+import { IdempotencyModule } from '#libs/idempotency/index.js';
 import { IdentityModule, IdentityRules } from '#libs/identity/index.js';
 import { type AppConfig, PlatformModule, RULES_CONTRIBUTORS, type RulesContributor } from '#libs/platform/index.js';
 
@@ -18,6 +19,7 @@ export class AppModule {
         PlatformModule.forRoot(config, logger),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
         AuditModule,
+        IdempotencyModule,
         IdentityModule,
       ],
       providers: [

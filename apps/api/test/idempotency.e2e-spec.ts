@@ -1,0 +1,136 @@
+import { uuidv7 } from '#libs/platform/index.js';
+import { expectError, TestApp } from './harness.js';
+
+describe('Idempotency-Key on creating POSTs', () => {
+  let t: TestApp;
+  let admin: Awaited<ReturnType<TestApp['actor']>>;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    admin = await t.actor('system_admin', 'other');
+  });
+  afterAll(() => t.close());
+
+  const newOrg = (name = `組織-${uuidv7()}`) => ({ name, kind: 'social_welfare_council' });
+  const withKey = (key: string) => ({ 'idempotency-key': key });
+  const orgsNamed = async (name: string) => (await t.ownerQuery(`SELECT id FROM organisations WHERE name = $1`, [name])).length;
+
+  it('creates one record for 100 parallel POSTs with one key and answers all of them the same 201', async () => {
+    const body = newOrg();
+    const key = uuidv7();
+    const answers = await Promise.all(Array.from({ length: 100 }, () => t.post('/organisations', admin.token, body, withKey(key))));
+    expect(answers.map((a) => a.status)).toEqual(Array(100).fill(201));
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+    expect(await orgsNamed(body.name)).toBe(1);
+    // The key row commits with the record it protects and names it.
+    const [row] = await t.ownerQuery(`SELECT status, resource_id, completed_at FROM idempotency_keys WHERE key = $1`, [key]);
+    expect(row).toMatchObject({ status: 201, resource_id: answers[0].body.id });
+    expect(answers.filter((a) => a.headers.get('idempotent-replayed') === 'true')).toHaveLength(99);
+    // Written by one transaction: a crash cannot leave the organisation without its key, or the key without it.
+    const [{ xmin: keyTx }] = await t.ownerQuery(`SELECT xmin::text FROM idempotency_keys WHERE key = $1`, [key]);
+    const [{ xmin: orgTx }] = await t.ownerQuery(`SELECT xmin::text FROM organisations WHERE id = $1`, [row.resource_id]);
+    expect(keyTx).toBe(orgTx);
+  });
+
+  it('replays a sequential retry whose body has the same members in another order', async () => {
+    const key = uuidv7();
+    const name = `組織-${uuidv7()}`;
+    const first = await t.request('POST', '/organisations', {
+      token: admin.token,
+      rawBody: `{"name":${JSON.stringify(name)},"kind":"medical"}`,
+      headers: { ...withKey(key), 'content-type': 'application/json' },
+    });
+    const again = await t.request('POST', '/organisations', {
+      token: admin.token,
+      rawBody: `{ "kind": "medical", "name": ${JSON.stringify(name)} }`,
+      headers: { ...withKey(key), 'content-type': 'application/json' },
+    });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(await orgsNamed(name)).toBe(1);
+  });
+
+  it('refuses the same key with another body with 422 IDEMPOTENCY_KEY_REUSED and creates nothing', async () => {
+    const key = uuidv7();
+    expect((await t.post('/organisations', admin.token, newOrg(), withKey(key))).status).toBe(201);
+    const other = newOrg();
+    expectError(await t.post('/organisations', admin.token, other, withKey(key)), 422, 'IDEMPOTENCY_KEY_REUSED');
+    expect(await orgsNamed(other.name)).toBe(0);
+  });
+
+  it('keeps keys of different users apart', async () => {
+    const other = await t.actor('system_admin', 'other');
+    const key = uuidv7();
+    const a = await t.post('/organisations', admin.token, newOrg(), withKey(key));
+    const b = await t.post('/organisations', other.token, newOrg(), withKey(key));
+    expect(a.status).toBe(201);
+    expect(b.status).toBe(201);
+    expect(a.body.id).not.toBe(b.body.id);
+  });
+
+  it('forgets a key after 24 hours', async () => {
+    const key = uuidv7();
+    expect((await t.post('/organisations', admin.token, newOrg(), withKey(key))).status).toBe(201);
+    await t.ownerQuery(`UPDATE idempotency_keys SET created_at = now() - interval '24 hours 1 second' WHERE key = $1`, [key]);
+    const later = newOrg();
+    const res = await t.post('/organisations', admin.token, later, withKey(key));
+    expect(res.status).toBe(201);
+    expect(res.headers.get('idempotent-replayed')).toBeNull();
+    expect(await orgsNamed(later.name)).toBe(1);
+  });
+
+  it('does not remember a failed answer: the key stays free and nothing of it is stored', async () => {
+    const taken = newOrg();
+    expect((await t.post('/organisations', admin.token, taken)).status).toBe(201);
+    const key = uuidv7();
+    expectError(await t.post('/organisations', admin.token, taken, withKey(key)), 409, 'CONFLICT_DUPLICATE');
+    expectError(await t.post('/organisations', admin.token, { name: 'x', kind: 'nope' }, withKey(key)), 400, 'VALIDATION_FAILED');
+    expect(await t.ownerQuery(`SELECT 1 FROM idempotency_keys WHERE key = $1`, [key])).toHaveLength(0);
+    const fixed = newOrg();
+    expect((await t.post('/organisations', admin.token, fixed, withKey(key))).status).toBe(201);
+    expect(await orgsNamed(fixed.name)).toBe(1);
+  });
+
+  it('refuses a key longer than 255 characters with 400 and accepts one of exactly 255', async () => {
+    const res = expectError(await t.post('/organisations', admin.token, newOrg(), withKey('k'.repeat(256))), 400, 'VALIDATION_FAILED');
+    expect(res.details).toEqual([{ field: 'Idempotency-Key', constraint: 'maxLength' }]);
+    expect((await t.post('/organisations', admin.token, newOrg(), withKey('k'.repeat(255)))).status).toBe(201);
+  });
+
+  it('checks access again on a replay: a caller who lost its role gets 403, a deactivated one 401', async () => {
+    const sysadmin = await t.actor('system_admin', 'other');
+    const key = uuidv7();
+    const body = newOrg();
+    expect((await t.post('/organisations', sysadmin.token, body, withKey(key))).status).toBe(201);
+    await t.ownerQuery(`UPDATE users SET role = 'caseworker' WHERE id = $1`, [sysadmin.id]);
+    expectError(await t.post('/organisations', sysadmin.token, body, withKey(key)), 403, 'ROLE_FORBIDDEN');
+    await t.ownerQuery(`UPDATE users SET role = 'system_admin', active = false WHERE id = $1`, [sysadmin.id]);
+    const gone = await t.post('/organisations', sysadmin.token, body, withKey(key));
+    expect(gone.status).toBe(401);
+  });
+
+  it('applies to POST /users: a retried user creation creates one user', async () => {
+    const orgAdmin = await t.actor('org_admin', 'social_welfare_council');
+    const body = {
+      loginId: `retry.${uuidv7().slice(-8)}`,
+      displayName: '佐藤 花子',
+      organisationId: orgAdmin.organisationId,
+      role: 'caseworker',
+      password: 'a-long-password-0001',
+    };
+    const key = uuidv7();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => t.post('/users', orgAdmin.token, body, withKey(key))));
+    expect(answers.map((a) => a.status)).toEqual(Array(5).fill(201));
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    expect(await t.ownerQuery(`SELECT 1 FROM users WHERE login_id = $1`, [body.loginId])).toHaveLength(1);
+    expect(await t.auditEvents(`action = 'user.create' AND resource_id = $1`, [answers[0].body.id])).toHaveLength(1);
+    expectError(await t.post('/users', orgAdmin.token, { ...body, displayName: '別人' }, withKey(key)), 422, 'IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('leaves requests without the header alone', async () => {
+    const body = newOrg();
+    expect((await t.post('/organisations', admin.token, body)).status).toBe(201);
+    expectError(await t.post('/organisations', admin.token, body), 409, 'CONFLICT_DUPLICATE');
+  });
+});
