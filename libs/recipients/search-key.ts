@@ -9,7 +9,7 @@
 /**
  * Variant (異体字) and old-form (旧字体) kanji common in personal names, folded to the form people usually type.
  * Only pairs that are the same character in different shapes belong here; distinct characters that merely look
- * alike (斉/斎, 崎/埼, 辺/邊 is a variant but 辺/込 is not) stay apart, or a search would find the wrong person.
+ * alike (斉/斎, 崎/埼) stay apart, or a search would find the wrong person.
  * CJK compatibility ideographs (U+F900–FAFF) are mostly folded by NFKC already; 﨑 (U+FA11) is one of the few
  * NFKC leaves alone, hence its entry.
  */
