@@ -6,7 +6,7 @@ import { AuditModule } from '#libs/audit/index.js';
 import { dataSourceOptions } from '#libs/database/index.js';
 import { IdempotencyModule } from '#libs/idempotency/index.js';
 import { IdentityModule, IdentityRules } from '#libs/identity/index.js';
-import { RecipientsModule } from '#libs/recipients/index.js';
+import { NotesModule, RecipientsModule } from '#libs/recipients/index.js';
 import { type AppConfig, PlatformModule, RULES_CONTRIBUTORS, type RulesContributor } from '#libs/platform/index.js';
 
 /** Composition only: each library is one module and one vertical slice. */
@@ -25,6 +25,7 @@ export class AppModule {
         IdentityModule,
         AccessModule,
         RecipientsModule,
+        NotesModule,
       ],
       providers: [
         {

@@ -159,8 +159,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
       throw new AppError('IDEMPOTENCY_IN_PROGRESS', { message: 'A request with this Idempotency-Key is still running' });
     }
     if (options.recheck) {
-      const controller = this.moduleRef.get(ctx.getClass(), { strict: false });
-      await options.recheck(controller, req.caller!, (req.params ?? {}) as Record<string, string>, req);
+      await options.recheck({
+        controller: this.moduleRef.get(ctx.getClass(), { strict: false }),
+        caller: req.caller!,
+        params: (req.params ?? {}) as Record<string, string>,
+        req,
+        replayed: stored.response,
+        get: (type) => this.moduleRef.get(type, { strict: false }),
+      });
     }
     for (const [name, value] of Object.entries(stored.headers ?? {})) void reply.header(name, value);
     void reply.header('idempotent-replayed', 'true');

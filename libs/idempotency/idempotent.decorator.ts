@@ -1,17 +1,28 @@
-import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata, type Type } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import type { AppRequest, Caller } from '#libs/platform/index.js';
 
 export const IDEMPOTENT = 'idempotency:route';
 
+/** What a replay's access re-check gets: the route's controller, the caller, the path parameters and the remembered body. */
+export interface RecheckContext<C = any> {
+  controller: C;
+  caller: Caller;
+  params: Record<string, string>;
+  req: AppRequest;
+  /** The remembered response body about to be replayed. */
+  replayed: unknown;
+  /** Any provider of the application (a service whose access check to re-run, the DataSource, …). */
+  get<T>(type: Type<T> | string | symbol): T;
+}
+
 export interface IdempotentOptions<C = any> {
   /**
    * Re-checks access before a remembered answer is replayed (guards have run again already: session and role).
-   * It receives the controller instance, the caller and the route's path parameters, and throws exactly what a
-   * fresh request would get (404 for a recipient no longer visible, 403 for a permission lost). It may also record
-   * the read of the replayed resource in the audit log.
+   * It throws exactly what a fresh request would get (404 for a recipient no longer visible, 403 for a permission
+   * lost) and may record the read of the replayed resource in the audit log.
    */
-  recheck?: (controller: C, caller: Caller, params: Record<string, string>, req: AppRequest) => Promise<unknown>;
+  recheck?: (ctx: RecheckContext<C>) => Promise<unknown>;
 }
 
 /**

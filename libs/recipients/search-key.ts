@@ -177,3 +177,18 @@ export function recipientSearchKey(...parts: (string | null | undefined)[]): str
 export function searchQueryKey(q: string): string {
   return fold(q);
 }
+
+/** The longest query key served by the short-gram index; longer ones use the trigram index. */
+export const SHORT_GRAM_MAX = 2;
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The SQL condition "recipient `r` matches the query key", written so that an index serves it
+ * (migration RecipientNameSearch): 1–2 characters probe the GIN index of the key's 1- and 2-character substrings,
+ * longer keys a pg_trgm GIN index through LIKE. Both mean "the key contains the query key".
+ */
+export function nameSearchSql(r: string, key: string, params: { add(value: unknown): string }): string {
+  if ([...key].length <= SHORT_GRAM_MAX) return `${r}.search_grams @> ARRAY[${params.add(key)}]::text[]`;
+  return `${r}.search_key LIKE '%' || ${params.add(escapeLike(key))} || '%'`;
+}

@@ -133,4 +133,62 @@ describe('Idempotency-Key on creating POSTs', () => {
     expect((await t.post('/organisations', admin.token, body)).status).toBe(201);
     expectError(await t.post('/organisations', admin.token, body), 409, 'CONFLICT_DUPLICATE');
   });
+
+  describe('on recipient routes', () => {
+    let lead: Awaited<ReturnType<TestApp['actor']>>;
+    let partnerOrg: string;
+    beforeAll(async () => {
+      lead = await t.actor('caseworker', 'municipal_department');
+      partnerOrg = await t.organisation('social_welfare_council');
+    });
+    const count = async (table: string, where: string, params: unknown[]) =>
+      (await t.ownerQuery(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params))[0].n;
+
+    it('POST /recipients: parallel retries create one recipient; a replay after the caller lost its role is refused', async () => {
+      const body = { familyName: '冪等', givenName: uuidv7().slice(-8), familyNameKana: 'ベキトウ' };
+      const key = uuidv7();
+      const answers = await Promise.all(Array.from({ length: 8 }, () => t.post('/recipients', lead.token, body, withKey(key))));
+      expect(answers.map((a) => a.status)).toEqual(Array(8).fill(201));
+      expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+      expect(await count('recipients', 'given_name = $1', [body.givenName])).toBe(1);
+      const other = await t.user(lead.organisationId, 'caseworker');
+      const otherToken = await t.tokenFor(other.id);
+      expect((await t.post('/recipients', otherToken, body, withKey(key))).status).toBe(201);
+      expect(await count('recipients', 'given_name = $1', [body.givenName])).toBe(2);
+      await t.ownerQuery(`UPDATE users SET role = 'auditor' WHERE id = $1`, [lead.id]);
+      expectError(await t.post('/recipients', lead.token, body, withKey(key)), 403, 'ROLE_FORBIDDEN');
+      await t.ownerQuery(`UPDATE users SET role = 'caseworker' WHERE id = $1`, [lead.id]);
+    });
+
+    it('POST grants and consents: one record per key; a caller no longer lead gets what a fresh request gets', async () => {
+      const rid = (await t.post('/recipients', lead.token, { familyName: '同意', givenName: '確認' })).body.id;
+      const consent = {
+        organisationIds: [partnerOrg],
+        fieldGroups: ['basic', 'contact'],
+        purpose: '見守り支援のための情報共有',
+        obtainedOn: '2026-11-20',
+        method: 'written',
+        signatory: 'self',
+      };
+      const ckey = uuidv7();
+      const c1 = await t.post(`/recipients/${rid}/consents`, lead.token, consent, withKey(ckey));
+      const c2 = await t.post(`/recipients/${rid}/consents`, lead.token, consent, withKey(ckey));
+      expect([c1.status, c2.status]).toEqual([201, 201]);
+      expect(c2.body).toEqual(c1.body);
+      expect(await count('consents', 'recipient_id = $1', [rid])).toBe(1);
+      const grant = { granteeOrganisationId: partnerOrg, fieldGroups: ['basic'], permissions: ['notes.read'], legalBasis: 'support_meeting', basisReference: '支援会議 2026-11-01' };
+      const gkey = uuidv7();
+      const grants = await Promise.all(Array.from({ length: 5 }, () => t.post(`/recipients/${rid}/grants`, lead.token, grant, withKey(gkey))));
+      expect(grants.map((g) => g.status)).toEqual(Array(5).fill(201));
+      expect(await count('grants', 'recipient_id = $1', [rid])).toBe(1);
+      expectError(await t.post(`/recipients/${rid}/grants`, lead.token, { ...grant, permissions: [] }, withKey(gkey)), 422, 'IDEMPOTENCY_KEY_REUSED');
+      // The same user moved to another organisation: the recipient no longer exists for it.
+      const elsewhere = await t.organisation('municipal_department');
+      await t.ownerQuery(`UPDATE users SET organisation_id = $2 WHERE id = $1`, [lead.id, elsewhere]);
+      const moved = await t.tokenFor(lead.id);
+      expectError(await t.post(`/recipients/${rid}/grants`, moved, grant, withKey(gkey)), 404, 'NOT_FOUND');
+      expectError(await t.post(`/recipients/${rid}/consents`, moved, consent, withKey(ckey)), 404, 'NOT_FOUND');
+      await t.ownerQuery(`UPDATE users SET organisation_id = $2 WHERE id = $1`, [lead.id, lead.organisationId]);
+    });
+  });
 });
