@@ -57,6 +57,13 @@ const QUERIES: [string, string][] = [
   ['no match すずきはなこx', 'すずきはなこx'],
 ];
 
+/** A fixed integer hash: names spread evenly over every organisation's recipients, the same in every run. */
+function mix(n: number): number {
+  let x = Math.imul(n ^ 0x9e3779b9, 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
@@ -82,8 +89,8 @@ async function main() {
     for (let from = 0; from < RECIPIENTS; from += CHUNK) {
       const cols: unknown[][] = [[], [], [], [], [], [], [], [], []];
       for (let i = from; i < Math.min(RECIPIENTS, from + CHUNK); i += 1) {
-        const [family, familyKana] = FAMILY[(i * 7) % FAMILY.length];
-        const [given, givenKana] = GIVEN[(i * 13 + Math.floor(i / FAMILY.length)) % GIVEN.length];
+        const [family, familyKana] = FAMILY[mix(i) % FAMILY.length];
+        const [given, givenKana] = GIVEN[mix(i + 7_919) % GIVEN.length];
         const lead = leads[i % LEADS];
         const id = uuidv7();
         ids.push(id);
@@ -98,7 +105,9 @@ async function main() {
         cols,
       );
     }
-    const granted = ids.filter((_, i) => i % LEADS !== 0).slice(0, PARTNER_GRANTS);
+    // Spread over the whole table (not one block of ids), as grants made over years would be.
+    const stride = Math.max(1, Math.floor(ids.length / PARTNER_GRANTS));
+    const granted = ids.filter((_, i) => i % stride === 1).slice(0, PARTNER_GRANTS);
     await owner.query(
       `INSERT INTO grants (id, recipient_id, grantee_organisation_id, field_groups, permissions, legal_basis, basis_reference,
          valid_from, granted_by)
@@ -127,6 +136,29 @@ async function main() {
       return app.get(TokenService).signAccess(userId, sessionId);
     };
     const callers = { lead: await token(leads[1].user), partner: await token(partner.user) };
+
+    if (process.env.EXPLAIN) {
+      // The list query as RecipientsService builds it (access branches + name filter), with its plan and timings.
+      const { AccessService, SqlParams } = await import('../libs/access/index.js');
+      const { nameSearchSql, searchQueryKey } = await import('../libs/recipients/search-key.js');
+      const access = app.get(AccessService);
+      for (const [who, org] of [['lead', leads[1].org], ['partner', partner.org]] as const) {
+        for (const q of process.env.EXPLAIN.split(',')) {
+          const ability = await access.abilityFor(dataSource.manager, { organisationId: org, role: 'caseworker', organisationKind: who === 'lead' ? 'municipal_department' : 'social_welfare_council' });
+          const params = new SqlParams([org]);
+          const branches = access.readableSqlBranches(ability, 'r', params);
+          const filter = nameSearchSql('r', searchQueryKey(q), params);
+          const union = branches
+            .map((b) => `(SELECT r.id, r.updated_at AS k1 FROM recipients r WHERE ${b} AND ${filter} ORDER BY r.updated_at DESC, r.id DESC LIMIT 51)`)
+            .join(' UNION ');
+          const plan: { 'QUERY PLAN': string }[] = await dataSource.query(
+            `EXPLAIN (ANALYZE, COSTS OFF) SELECT *, $1::uuid AS caller_org FROM (${union}) u ORDER BY u.k1 DESC, u.id DESC LIMIT 51`,
+            params.values,
+          );
+          console.log(`--- ${who} q=${q}\n${plan.map((p) => p['QUERY PLAN']).join('\n')}`);
+        }
+      }
+    }
 
     const measure = async (path: string, bearer: string) => {
       const times: number[] = [];
