@@ -90,6 +90,9 @@ export async function seedDemoNotes(em: EntityManager, now = new Date()): Promis
   );
   const userOf = new Map(caseworkers.map((u) => [u.organisation_id, u.id]));
   let written = 0;
+  // Midnight of today in Japan, as a UTC instant (JST is UTC+9 all year).
+  const jst = new Date(now.getTime() + 9 * 3_600_000);
+  const todayJst = Date.UTC(jst.getUTCFullYear(), jst.getUTCMonth(), jst.getUTCDate()) - 9 * 3_600_000;
   for (const [index, recipient] of recipients.entries()) {
     const plan: { org: string; note: NoteTemplate }[] = [];
     const category = recipient.categories.find((c) => LEAD_NOTES[c]) ?? 'other';
@@ -101,7 +104,10 @@ export async function seedDemoNotes(em: EntityManager, now = new Date()): Promis
     for (const [step, { org, note }] of plan.entries()) {
       const author = userOf.get(org);
       if (!author) continue;
-      const occurredAt = new Date(now.getTime() - (plan.length - step) * 4 * DAY - ((index * 7) % 5) * DAY + ((index + step) % 8) * 3_600_000);
+      // Office hours in Japan (09:00–16:30 JST), a few days apart.
+      const daysBack = (plan.length - step) * 4 + ((index * 7) % 5);
+      const minutes = 9 * 60 + ((index * 5 + step * 3) % 16) * 30;
+      const occurredAt = new Date(todayJst - daysBack * DAY + minutes * 60_000);
       const createdAt = new Date(occurredAt.getTime() + 2 * 3_600_000);
       const id = uuidv7();
       await em.query(
