@@ -1,4 +1,6 @@
-import { uuidv7 } from '#libs/platform/index.js';
+import { Writable } from 'node:stream';
+import { createLogger, loadConfig, uuidv7 } from '#libs/platform/index.js';
+import { createApp } from '../create-app.js';
 import { expectError, TestApp } from './harness.js';
 
 describe('Idempotency-Key on creating POSTs', () => {
@@ -30,6 +32,38 @@ describe('Idempotency-Key on creating POSTs', () => {
     const [{ xmin: keyTx }] = await t.ownerQuery(`SELECT xmin::text FROM idempotency_keys WHERE key = $1`, [key]);
     const [{ xmin: orgTx }] = await t.ownerQuery(`SELECT xmin::text FROM organisations WHERE id = $1`, [row.resource_id]);
     expect(keyTx).toBe(orgTx);
+  });
+
+  it('holds across instances: duplicates sent to two servers on one database create one record', async () => {
+    // A second server on the same database, as behind a load balancer: its duplicates wait on the key row in PostgreSQL.
+    const config = loadConfig({
+      DATABASE_URL: t.db.url,
+      JWT_SECRET: 'test-secret-test-secret-test-secret-0001',
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'warn',
+    });
+    const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
+    const second = await createApp(config, createLogger('warn', quiet), { swaggerUi: false });
+    await second.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const secondUrl = `${(await second.getUrl()).replace('[::1]', '127.0.0.1')}/api/v1`;
+      const body = newOrg();
+      const key = uuidv7();
+      const viaSecond = () =>
+        fetch(`${secondUrl}/organisations`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json', 'idempotency-key': key },
+          body: JSON.stringify(body),
+        }).then(async (res) => ({ status: res.status, text: await res.text() }));
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? viaSecond() : t.post('/organisations', admin.token, body, withKey(key)))),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
+      expect(new Set(answers.map((a) => JSON.parse(a.text).id)).size).toBe(1);
+      expect(await orgsNamed(body.name)).toBe(1);
+    } finally {
+      await second.close();
+    }
   });
 
   it('replays a sequential retry whose body has the same members in another order', async () => {

@@ -152,6 +152,7 @@ describe('case notes: visibility, writing, editing, retraction, pagination, audi
       expectError(await post({ ...note('normal', 'x'), sensitivity: 'secret' }), 400, 'VALIDATION_FAILED');
       expectError(await post({ ...note('normal', ''), body: '' }), 400, 'VALIDATION_FAILED');
       expectError(await post({ ...note('normal', 'x'), occurredAt: 'yesterday' }), 400, 'VALIDATION_FAILED');
+      expectError(await post({ ...note('normal', 'x'), occurredAt: '2026-11-20T10:30:00' }), 400, 'VALIDATION_FAILED');
       expectError(await post({ ...note('normal', 'x'), authorUserId: lead.id }), 400, 'VALIDATION_FAILED');
       const minimal = await post({ occurredAt: '2026-11-21T09:00:00Z', contactType: 'phone', body: '電話連絡', sensitivity: 'normal' });
       expect(minimal.status).toBe(201);
