@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { recipientSearchKey } from '../libs/recipients/search-key.js';
 
 /**
  * Indexes for `GET /recipients?q=` over recipients.search_key (see libs/recipients/search-key.ts).
@@ -10,6 +11,17 @@ export class RecipientNameSearch1763800005100 implements MigrationInterface {
   name = 'RecipientNameSearch1763800005100';
 
   async up(q: QueryRunner): Promise<void> {
+    // Keys written before the normalisation existed are rebuilt with it (names themselves are never touched).
+    const rows: { id: string; f: string; g: string; fk: string | null; gk: string | null }[] = await q.query(
+      `SELECT id, family_name AS f, given_name AS g, family_name_kana AS fk, given_name_kana AS gk FROM recipients`,
+    );
+    for (let i = 0; i < rows.length; i += 1000) {
+      const batch = rows.slice(i, i + 1000);
+      await q.query(
+        `UPDATE recipients r SET search_key = k.key FROM unnest($1::uuid[], $2::text[]) AS k(id, key) WHERE r.id = k.id`,
+        [batch.map((r) => r.id), batch.map((r) => recipientSearchKey(r.f, r.g, r.fk, r.gk))],
+      );
+    }
     await q.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm`);
     await q.query(`
       CREATE FUNCTION search_short_grams(key text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$

@@ -194,6 +194,7 @@ export class NotesService {
         resourceId: id,
         recipientId,
         ...this.basis(na.access),
+        fieldGroups: this.groupsRead([dto]),
         details: { sensitivity: dto.sensitivity, contactType: dto.contactType },
       });
       return noteJson(row);
@@ -260,6 +261,7 @@ export class NotesService {
         resourceId: noteId,
         recipientId,
         ...this.basis(na.access),
+        fieldGroups: this.groupsRead([row, noteJson(result[0])]),
         details: { fields: changed },
       });
       return noteJson(result[0]);
