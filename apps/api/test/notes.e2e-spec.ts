@@ -1,5 +1,5 @@
 import { uuidv7 } from '#libs/platform/index.js';
-import { expectError, TestApp } from './harness.js';
+import { type ApiResponse, expectError, TestApp } from './harness.js';
 
 type Actor = Awaited<ReturnType<TestApp['actor']>>;
 
@@ -272,7 +272,7 @@ describe('case notes: visibility, writing, editing, retraction, pagination, audi
     let cursor: string | null = null;
     let page = 0;
     do {
-      const res = await t.get(`/recipients/${rid}/notes?limit=5${cursor ? `&cursor=${cursor}` : ''}`, lead.token);
+      const res: ApiResponse = await t.get(`/recipients/${rid}/notes?limit=5${cursor ? `&cursor=${cursor}` : ''}`, lead.token);
       expect(res.status).toBe(200);
       seen.push(...res.body.items);
       cursor = res.body.nextCursor;
