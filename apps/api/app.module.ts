@@ -4,8 +4,9 @@ import type { Logger } from 'pino';
 import { AccessModule, RecipientRules } from '#libs/access/index.js';
 import { AuditModule } from '#libs/audit/index.js';
 import { dataSourceOptions } from '#libs/database/index.js';
+import { IdempotencyModule } from '#libs/idempotency/index.js';
 import { IdentityModule, IdentityRules } from '#libs/identity/index.js';
-import { RecipientsModule } from '#libs/recipients/index.js';
+import { NotesModule, RecipientsModule } from '#libs/recipients/index.js';
 import { type AppConfig, PlatformModule, RULES_CONTRIBUTORS, type RulesContributor } from '#libs/platform/index.js';
 
 /** Composition only: each library is one module and one vertical slice. */
@@ -20,9 +21,11 @@ export class AppModule {
         PlatformModule.forRoot(config, logger),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
         AuditModule,
+        IdempotencyModule,
         IdentityModule,
         AccessModule,
         RecipientsModule,
+        NotesModule,
       ],
       providers: [
         {
