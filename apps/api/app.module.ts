@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { AuditModule } from '#libs/audit/index.js';
 import { dataSourceOptions } from '#libs/database/index.js';
 import { IdentityModule, IdentityRules } from '#libs/identity/index.js';
+import { LiveModule, NoLiveAccess } from '#libs/live/index.js';
 import { type AppConfig, PlatformModule, RULES_CONTRIBUTORS, type RulesContributor } from '#libs/platform/index.js';
 
 /** Composition only: each library is one module and one vertical slice. */
@@ -19,6 +20,7 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
         AuditModule,
         IdentityModule,
+        LiveModule.forRoot({ access: NoLiveAccess }),
       ],
       providers: [
         {

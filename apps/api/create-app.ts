@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
+import { LiveIoAdapter } from '#libs/live/index.js';
 import { type AppConfig, type AppRequest, httpDuration, uuidv7, validationPipe } from '#libs/platform/index.js';
 import { AppModule } from './app.module.js';
 
@@ -39,6 +40,8 @@ export async function createApp(
       verbose: () => undefined,
     },
   });
+  // Socket.IO shares Fastify's HTTP server and port (namespace /live, path /socket.io).
+  app.useWebSocketAdapter(new LiveIoAdapter(app, config));
   app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
   app.useGlobalPipes(validationPipe);
   app.enableCors({

@@ -1,2 +1,3 @@
 export * from './enums.js';
 export * from './error-codes.js';
+export * from './live-events.js';

@@ -37,9 +37,13 @@ export class TestApp {
   db!: TestDatabase;
   private owner?: pg.Pool;
 
-  static async start(env: Record<string, string> = {}): Promise<TestApp> {
+  /**
+   * `database`: run on an existing test database (another TestApp's `db`) instead of a fresh clone, to have
+   * several instances share one database as a deployment behind a load balancer does.
+   */
+  static async start(env: Record<string, string> = {}, options: { database?: TestDatabase } = {}): Promise<TestApp> {
     const t = new TestApp();
-    t.db = await createTestDatabase();
+    t.db = options.database ?? (await createTestDatabase());
     const config = loadConfig({
       DATABASE_URL: t.db.url,
       JWT_SECRET: 'test-secret-test-secret-test-secret-0001',
