@@ -4,13 +4,13 @@ import type { Logger } from 'pino';
 import { AuditModule } from '#libs/audit/index.js';
 import { dataSourceOptions } from '#libs/database/index.js';
 import { IdentityModule, IdentityRules } from '#libs/identity/index.js';
-import { LiveModule, NoLiveAccess } from '#libs/live/index.js';
+import { LiveModule, type LiveOptions, NoLiveAccess } from '#libs/live/index.js';
 import { type AppConfig, PlatformModule, RULES_CONTRIBUTORS, type RulesContributor } from '#libs/platform/index.js';
 
 /** Composition only: each library is one module and one vertical slice. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+  static forRoot(config: AppConfig, logger: Logger, live?: Partial<LiveOptions>): DynamicModule {
     if (!config.databaseUrl) throw new Error('AppModule needs a database URL (the embedded database sets one)');
     return {
       module: AppModule,
@@ -20,7 +20,7 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
         AuditModule,
         IdentityModule,
-        LiveModule.forRoot({ access: NoLiveAccess }),
+        LiveModule.forRoot({ access: NoLiveAccess, options: live }),
       ],
       providers: [
         {

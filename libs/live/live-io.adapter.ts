@@ -3,7 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { IncomingMessage } from 'node:http';
 import { LIVE_PATH } from '#libs/contracts/index.js';
 import type { AppConfig } from '#libs/platform/index.js';
-import { DEFAULT_LIVE_OPTIONS } from './live.options.js';
+import { DEFAULT_LIVE_OPTIONS, type LiveOptions } from './live.options.js';
 
 /**
  * Socket.IO on the HTTP server Fastify listens with (same port, path /socket.io). The Origin check runs in the
@@ -15,6 +15,7 @@ export class LiveIoAdapter extends IoAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly config: AppConfig,
+    private readonly live: Partial<LiveOptions> = {},
   ) {
     super(app);
   }
@@ -25,7 +26,7 @@ export class LiveIoAdapter extends IoAdapter {
       ...options,
       path: LIVE_PATH,
       serveClient: false,
-      maxHttpBufferSize: DEFAULT_LIVE_OPTIONS.maxMessageBytes,
+      maxHttpBufferSize: this.live.maxMessageBytes ?? DEFAULT_LIVE_OPTIONS.maxMessageBytes,
       cors: allowed.length > 0 ? { origin: allowed, credentials: true } : undefined,
       allowRequest: (req: IncomingMessage, callback: (err: string | null | undefined, ok: boolean) => void) => {
         callback(null, originAllowed(req, allowed, this.config.trustProxy));
