@@ -41,7 +41,8 @@ export type LiveAckCode =
   | 'REPLAY_UNAVAILABLE'
   | 'RATE_LIMITED'
   | 'TOO_MANY_SUBSCRIPTIONS'
-  | 'UNAUTHORIZED';
+  | 'UNAUTHORIZED'
+  | 'INTERNAL_ERROR';
 
 export type LiveAck<T extends object = object> = ({ ok: true } & T) | { ok: false; code: LiveAckCode; message?: string };
 

@@ -11,6 +11,8 @@ export interface LiveReadAccess {
    * or a grant's future `validFrom`); null when only an explicit change (revocation, a new grant) can change it.
    */
   changesAt: Date | null;
+  /** For the audit event of a subscription: `lead_organisation` or the grants' legal bases joined by ','. */
+  legalBasis?: string | null;
 }
 
 export interface LivePair {

@@ -77,7 +77,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   async subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<LiveAck<{ seq: number }>> {
     const payload = parseSubscribe(body);
     if (!payload) return VALIDATION_FAILED;
-    return this.live.subscribe(socket, payload.recipientId, payload.sinceSeq);
+    try {
+      return await this.live.subscribe(socket, payload.recipientId, payload.sinceSeq);
+    } catch (error) {
+      this.live.logError('subscribe failed', error);
+      return { ok: false, code: 'INTERNAL_ERROR' };
+    }
   }
 
   @SubscribeMessage('unsubscribe')

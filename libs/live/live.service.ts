@@ -5,7 +5,8 @@ import type { Namespace, Socket } from 'socket.io';
 import type { DataSource } from 'typeorm';
 import { CASE_ROLES, type FieldGroup, type LiveEventType } from '#libs/contracts/index.js';
 import { SESSION_ENDED_CHANNEL, type SessionEnded } from '#libs/identity/index.js';
-import { APP_CONFIG, type AppConfig, type Caller, LOGGER } from '#libs/platform/index.js';
+import { AuditService } from '#libs/audit/index.js';
+import { APP_CONFIG, type AppConfig, type Caller, LOGGER, uuidv7 } from '#libs/platform/index.js';
 import {
   LIVE_ACCESS,
   LIVE_NOTES,
@@ -117,9 +118,14 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(LIVE_OPTIONS) readonly options: LiveOptions,
     @Inject(LIVE_ACCESS) private readonly access: LiveAccessPolicy,
+    private readonly audit: AuditService,
     @Optional() @Inject(LIVE_NOTES) private readonly notes?: LiveNoteSource,
   ) {
     this.sequencer = new LiveSequencer(dataSource, logger);
+  }
+
+  logError(message: string, error: unknown): void {
+    this.logger.error({ err: error instanceof Error ? error.message : String(error) }, `live: ${message}`);
   }
 
   attach(nsp: Namespace): void {
@@ -246,7 +252,20 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     if (!CASE_ROLES.includes(caller.role)) return { ok: false, code: 'NOT_FOUND' };
     const pair = { organisationId, recipientId };
     let access = await this.readOne(pair);
-    if (!access) return { ok: false, code: 'NOT_FOUND' };
+    const actor = { ...caller, requestId: uuidv7() };
+    if (!access) {
+      await this.audit
+        .recordAlone(actor, { ...this.auditOf(recipientId), outcome: 'denied', details: { code: 'NOT_FOUND' } })
+        .catch((error: unknown) => this.logger.error({ err: String(error) }, 'live: denial audit failed'));
+      return { ok: false, code: 'NOT_FOUND' };
+    }
+    // Receiving a recipient's events is a read: audited before anything is sent (a failed audit write answers nothing).
+    await this.audit.recordAlone(actor, {
+      ...this.auditOf(recipientId),
+      fieldGroups: [...access.fieldGroups],
+      legalBasis: access.legalBasis ?? null,
+      details: sinceSeq === undefined ? undefined : { sinceSeq },
+    });
 
     let cursor = sinceSeq;
     if (cursor !== undefined) {
@@ -270,6 +289,10 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
       this.noteChangesAt(pair, access);
       return { ok: true, seq: this.dispatchedThrough } as const;
     });
+  }
+
+  private auditOf(recipientId: string) {
+    return { action: 'live.subscribe', resourceType: 'recipient', resourceId: recipientId, recipientId };
   }
 
   unsubscribe(socket: LiveSocket, recipientId: string): void {
