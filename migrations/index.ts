@@ -1,6 +1,18 @@
 import { Identity1763800000000 } from './1763800000000-Identity.js';
 import { AuditEvents1763800000100 } from './1763800000100-AuditEvents.js';
+import { Recipients1763800000200 } from './1763800000200-Recipients.js';
+import { Consents1763800000210 } from './1763800000210-Consents.js';
+import { Grants1763800000220 } from './1763800000220-Grants.js';
 import { LiveEvents1763800000500 } from './1763800000500-LiveEvents.js';
+import { RecipientHistory1763800000230 } from './1763800000230-RecipientHistory.js';
 
 /** Every migration, in order. Listed explicitly so that the same list serves the server, the tests and the benchmarks. */
-export const MIGRATIONS = [Identity1763800000000, AuditEvents1763800000100, LiveEvents1763800000500];
+export const MIGRATIONS = [
+  Identity1763800000000,
+  AuditEvents1763800000100,
+  Recipients1763800000200,
+  Consents1763800000210,
+  Grants1763800000220,
+  RecipientHistory1763800000230,
+  LiveEvents1763800000500,
+];

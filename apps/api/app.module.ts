@@ -1,10 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
+import { AccessModule, RecipientRules } from '#libs/access/index.js';
 import { AuditModule } from '#libs/audit/index.js';
 import { dataSourceOptions } from '#libs/database/index.js';
 import { IdentityModule, IdentityRules } from '#libs/identity/index.js';
-import { LiveModule, type LiveOptions, NoLiveAccess } from '#libs/live/index.js';
+import { RecipientsModule } from '#libs/recipients/index.js';
+import { GrantAccessPolicy, LiveModule, type LiveOptions } from '#libs/live/index.js';
 import { type AppConfig, PlatformModule, RULES_CONTRIBUTORS, type RulesContributor } from '#libs/platform/index.js';
 
 /** Composition only: each library is one module and one vertical slice. */
@@ -20,13 +22,15 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
         AuditModule,
         IdentityModule,
-        LiveModule.forRoot({ access: NoLiveAccess, options: live }),
+        AccessModule,
+        RecipientsModule,
+        LiveModule.forRoot({ access: GrantAccessPolicy, options: live }),
       ],
       providers: [
         {
           provide: RULES_CONTRIBUTORS,
           useFactory: (...contributors: RulesContributor[]) => contributors,
-          inject: [IdentityRules],
+          inject: [IdentityRules, RecipientRules],
         },
       ],
       exports: [RULES_CONTRIBUTORS],

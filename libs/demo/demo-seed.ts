@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { OrganisationKind, Role } from '#libs/contracts/index.js';
 import { PasswordService } from '#libs/identity/index.js';
 import { uuidv7 } from '#libs/platform/index.js';
+import { seedRecipients } from './demo-recipients.js';
 
 /** Every demo account shares this password; the demo city exists only where SEED_DEMO is on. */
 export const DEMO_PASSWORD = 'sanjo-demo-2026';
@@ -127,7 +128,8 @@ export async function seedDemo(dataSource: DataSource): Promise<DemoCity | null>
     await em.query('SELECT pg_advisory_xact_lock(727002)');
     const [{ count }] = await em.query('SELECT count(*)::int AS count FROM organisations');
     if (count > 0) return null;
-    await seedIdentity(em);
+    const identity = await seedIdentity(em);
+    await seedRecipients(em, identity);
     return {
       password: DEMO_PASSWORD,
       logins: DEMO_ORGANISATIONS.flatMap((org) => org.users.map((u) => ({ loginId: u.loginId, role: u.role, organisation: org.name }))),

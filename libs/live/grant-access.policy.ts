@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { FIELD_GROUPS, type FieldGroup, GRANT_PERMISSIONS, type GrantPermission } from '#libs/contracts/index.js';
+import { activeGrantSql } from '#libs/access/recipient-ability.js';
 import { type LiveAccessPolicy, type LivePair, type LiveReadAccess, pairKey } from './live-access.js';
 
-const ACTIVE = `g.revoked_at IS NULL AND g.valid_from <= now() AND (g.valid_until IS NULL OR g.valid_until > now())`;
+const ACTIVE = activeGrantSql('g');
 
 /**
  * Access as shared/API.md defines it (lead organisation: everything; otherwise the union of the active grants),

@@ -1,3 +1,4 @@
+export * from './grant-access.policy.js';
 export * from './live-access.js';
 export * from './live-io.adapter.js';
 export * from './live-outbox.js';

@@ -44,3 +44,36 @@ export class LiveOutbox {
     await em.query(`SELECT pg_notify('${LIVE_NEW_CHANNEL}', '')`);
   }
 }
+
+/** The subset of a grant that travels in grant.* events (no free text: basis reference and reason stay in REST). */
+export interface GrantLike {
+  id: string;
+  recipientId: string;
+  granteeOrganisationId: string;
+  fieldGroups: string[];
+  permissions: string[];
+  legalBasis: string;
+  validFrom: string;
+  validUntil: string | null;
+  revokedAt: string | null;
+}
+
+/** A grant.* event for the lead organisation's and the grantee organisation's rooms. */
+export function grantLiveEvent(
+  type: 'grant.created' | 'grant.revoked',
+  grant: GrantLike,
+  leadOrganisationId: string,
+  actorOrganisationId: string,
+): LiveEventInput {
+  const { id, recipientId, granteeOrganisationId, fieldGroups, permissions, legalBasis, validFrom, validUntil, revokedAt } =
+    grant;
+  return {
+    type,
+    recipientId,
+    organisationIds: [leadOrganisationId, granteeOrganisationId],
+    actorOrganisationId,
+    payload: {
+      grant: { id, recipientId, granteeOrganisationId, fieldGroups, permissions, legalBasis, validFrom, validUntil, revokedAt },
+    },
+  };
+}

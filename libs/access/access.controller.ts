@@ -1,0 +1,86 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditAction, type Caller, CurrentUser, PageQueryDto, Roles, UuidPipe } from '#libs/platform/index.js';
+import { CreateConsentDto, CreateGrantDto, GrantRegistryQueryDto, RevokeGrantDto, WithdrawConsentDto } from './access.dto.js';
+import { ConsentsService } from './consents.service.js';
+import { GrantsService } from './grants.service.js';
+
+@ApiTags('grants')
+@ApiBearerAuth()
+@Controller()
+export class GrantsController {
+  constructor(private readonly grants: GrantsService) {}
+
+  @Get('recipients/:id/grants')
+  @Roles('caseworker', 'org_admin')
+  @AuditAction('grant.list')
+  @ApiOperation({ summary: 'Grants of a recipient: all for the lead organisation, its own for a grantee' })
+  list(@CurrentUser() caller: Caller, @Param('id', UuidPipe) id: string, @Query() query: PageQueryDto) {
+    return this.grants.listForRecipient(caller, id, query);
+  }
+
+  @Post('recipients/:id/grants')
+  @Roles('caseworker', 'org_admin')
+  @AuditAction('grant.create')
+  @ApiOperation({ summary: 'Grant an organisation access to field groups of a recipient (lead organisation only)' })
+  create(@CurrentUser() caller: Caller, @Param('id', UuidPipe) id: string, @Body() dto: CreateGrantDto) {
+    return this.grants.create(caller, id, dto);
+  }
+
+  @Post('recipients/:id/grants/:grantId/revoke')
+  @HttpCode(200)
+  @Roles('caseworker', 'org_admin')
+  @AuditAction('grant.revoke')
+  @ApiOperation({ summary: 'Revoke a grant at once (lead organisation only); a revoked grant → 409' })
+  revoke(
+    @CurrentUser() caller: Caller,
+    @Param('id', UuidPipe) id: string,
+    @Param('grantId', UuidPipe) grantId: string,
+    @Body() dto: RevokeGrantDto,
+  ) {
+    return this.grants.revoke(caller, id, grantId, dto);
+  }
+
+  @Get('grants')
+  @Roles('caseworker', 'org_admin', 'auditor')
+  @AuditAction('grant.registry_read')
+  @ApiOperation({ summary: 'The grant registry: own organisation’s grants (caseworker, org_admin), all (auditor)' })
+  registry(@CurrentUser() caller: Caller, @Query() query: GrantRegistryQueryDto) {
+    return this.grants.registry(caller, query);
+  }
+}
+
+@ApiTags('consents')
+@ApiBearerAuth()
+@Controller('recipients/:id/consents')
+@Roles('caseworker', 'org_admin')
+export class ConsentsController {
+  constructor(private readonly consents: ConsentsService) {}
+
+  @Get()
+  @AuditAction('consent.list')
+  @ApiOperation({ summary: 'Consents of a recipient (lead organisation only)' })
+  list(@CurrentUser() caller: Caller, @Param('id', UuidPipe) id: string, @Query() query: PageQueryDto) {
+    return this.consents.list(caller, id, query);
+  }
+
+  @Post()
+  @AuditAction('consent.create')
+  @ApiOperation({ summary: 'Record a consent (lead organisation only)' })
+  create(@CurrentUser() caller: Caller, @Param('id', UuidPipe) id: string, @Body() dto: CreateConsentDto) {
+    return this.consents.create(caller, id, dto);
+  }
+
+  @Post(':consentId/withdraw')
+  @HttpCode(200)
+  @AuditAction('consent.withdraw')
+  @ApiOperation({ summary: 'Withdraw a consent; every grant based on it is revoked in the same transaction' })
+  withdraw(
+    @CurrentUser() caller: Caller,
+    @Param('id', UuidPipe) id: string,
+    @Param('consentId', UuidPipe) consentId: string,
+    @Body() dto: WithdrawConsentDto,
+  ) {
+    return this.consents.withdraw(caller, id, consentId, dto);
+  }
+}

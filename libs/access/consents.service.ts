@@ -1,0 +1,189 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AuditService } from '#libs/audit/index.js';
+import { grantLiveEvent, LiveOutbox } from '#libs/live/live-outbox.js';
+import { FIELD_GROUPS } from '#libs/contracts/index.js';
+import { AppError, type Caller, decodeCursor, notFound, type Page, type PageQueryDto, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
+import type { CreateConsentDto, WithdrawConsentDto } from './access.dto.js';
+import { GRANT_COLUMNS, grantJson } from './grants.service.js';
+import { GrantsService } from './grants.service.js';
+
+export interface ConsentJson {
+  id: string;
+  recipientId: string;
+  organisationIds: string[];
+  fieldGroups: string[];
+  purpose: string;
+  obtainedOn: string;
+  obtainedBy: string;
+  method: string;
+  signatory: string;
+  proxyRelationship: string | null;
+  documentReference: string | null;
+  validUntil: string | null;
+  withdrawnAt: string | null;
+  withdrawnBy: string | null;
+  withdrawReason: string | null;
+  createdAt: string;
+  version: number;
+}
+
+const CONSENT_COLUMNS = `id, recipient_id, organisation_ids, field_groups, purpose, obtained_on::text AS obtained_on, obtained_by,
+  method, signatory, proxy_relationship, document_reference, valid_until, withdrawn_at, withdrawn_by, withdraw_reason,
+  created_at, created_at::text AS cursor_at, version`;
+
+const iso = (v: Date | null) => (v ? v.toISOString() : null);
+
+function consentJson(row: any): ConsentJson {
+  return {
+    id: row.id,
+    recipientId: row.recipient_id,
+    organisationIds: row.organisation_ids,
+    fieldGroups: row.field_groups,
+    purpose: row.purpose,
+    obtainedOn: row.obtained_on,
+    obtainedBy: row.obtained_by,
+    method: row.method,
+    signatory: row.signatory,
+    proxyRelationship: row.proxy_relationship,
+    documentReference: row.document_reference,
+    validUntil: iso(row.valid_until),
+    withdrawnAt: iso(row.withdrawn_at),
+    withdrawnBy: row.withdrawn_by,
+    withdrawReason: row.withdraw_reason,
+    createdAt: iso(row.created_at)!,
+    version: row.version,
+  };
+}
+
+/** Consents (本人同意): the lead organisation records and withdraws them; withdrawal revokes the grants resting on them. */
+@Injectable()
+export class ConsentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly grants: GrantsService,
+    private readonly audit: AuditService,
+    private readonly live: LiveOutbox,
+  ) {}
+
+  list(caller: Caller, recipientId: string, query: PageQueryDto): Promise<Page<ConsentJson>> {
+    return this.dataSource.transaction(async (em) => {
+      await this.grants.requireLead(em, caller, recipientId);
+      const limit = pageLimit(query);
+      const after = decodeCursor(query.cursor, 2);
+      const params: unknown[] = [recipientId];
+      let where = 'recipient_id = $1';
+      if (after) {
+        params.push(after[0], after[1]);
+        where += ` AND (created_at, id) > ($2::timestamptz, $3::uuid)`;
+      }
+      const rows = await em.query(
+        `SELECT ${CONSENT_COLUMNS} FROM consents WHERE ${where} ORDER BY created_at, id LIMIT ${limit + 1}`,
+        params,
+      );
+      const page = toPage(rows, limit, (r: any) => [r.cursor_at, r.id], consentJson);
+      await this.audit.record(em, caller, {
+        action: 'consent.list',
+        resourceType: 'consent',
+        recipientId,
+        legalBasis: 'lead_organisation',
+        details: { count: page.items.length },
+      });
+      return page;
+    });
+  }
+
+  create(caller: Caller, recipientId: string, dto: CreateConsentDto): Promise<ConsentJson> {
+    return this.dataSource.transaction(async (em) => {
+      await this.grants.requireLead(em, caller, recipientId);
+      if (dto.validUntil && new Date(dto.validUntil).getTime() <= Date.now()) {
+        const message = 'validUntil must be later than now';
+        throw new AppError('VALIDATION_FAILED', { message, details: [{ field: 'validUntil', constraint: 'afterNow', message }] });
+      }
+      const known: { id: string }[] = await em.query(`SELECT id FROM organisations WHERE id = ANY($1::uuid[])`, [dto.organisationIds]);
+      const unknown = dto.organisationIds.filter((id) => !known.some((k) => k.id === id));
+      if (unknown.length > 0) {
+        throw new AppError('REFERENCE_NOT_FOUND', {
+          message: 'organisationIds names an unknown organisation',
+          details: unknown.map((id) => ({ field: 'organisationIds', constraint: 'exists', message: `unknown organisation ${id}` })),
+        });
+      }
+      const id = uuidv7();
+      const fieldGroups = FIELD_GROUPS.filter((g) => dto.fieldGroups.includes(g));
+      const [row] = await em.query(
+        `INSERT INTO consents (id, recipient_id, organisation_ids, field_groups, purpose, obtained_on, obtained_by, method,
+           signatory, proxy_relationship, document_reference, valid_until, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${CONSENT_COLUMNS}`,
+        [
+          id,
+          recipientId,
+          dto.organisationIds,
+          fieldGroups,
+          dto.purpose,
+          dto.obtainedOn,
+          dto.obtainedBy ?? caller.userId,
+          dto.method,
+          dto.signatory,
+          dto.proxyRelationship ?? null,
+          dto.documentReference ?? null,
+          dto.validUntil ?? null,
+          caller.userId,
+        ],
+      );
+      await this.audit.record(em, caller, {
+        action: 'consent.create',
+        resourceType: 'consent',
+        resourceId: id,
+        recipientId,
+        fieldGroups,
+        legalBasis: 'lead_organisation',
+        details: { organisationIds: dto.organisationIds, method: dto.method, signatory: dto.signatory },
+      });
+      return consentJson(row);
+    });
+  }
+
+  withdraw(caller: Caller, recipientId: string, consentId: string, dto: WithdrawConsentDto): Promise<ConsentJson> {
+    return this.dataSource.transaction(async (em) => {
+      await this.grants.requireLead(em, caller, recipientId);
+      const [existing] = await em.query(`SELECT id FROM consents WHERE id = $1 AND recipient_id = $2`, [consentId, recipientId]);
+      if (!existing) throw notFound('No such consent');
+      const [rows] = await em.query(
+        `UPDATE consents SET withdrawn_at = now(), withdrawn_by = $2, withdraw_reason = $3, version = version + 1
+          WHERE id = $1 AND withdrawn_at IS NULL RETURNING ${CONSENT_COLUMNS}`,
+        [consentId, caller.userId, dto.reason ?? null],
+      );
+      if (rows.length === 0) throw new AppError('ALREADY_WITHDRAWN', { message: 'The consent is already withdrawn' });
+      // Every grant resting on this consent ends with it, in this same transaction.
+      const [revoked] = await em.query(
+        `UPDATE grants g SET revoked_at = now(), revoked_by = $2, revoke_reason = 'consent withdrawn', version = version + 1
+          WHERE consent_id = $1 AND revoked_at IS NULL RETURNING ${GRANT_COLUMNS}`,
+        [consentId, caller.userId],
+      );
+      await this.audit.record(em, caller, {
+        action: 'consent.withdraw',
+        resourceType: 'consent',
+        resourceId: consentId,
+        recipientId,
+        legalBasis: 'lead_organisation',
+        details: { revokedGrantIds: revoked.map((g: any) => g.id) },
+      });
+      for (const g of revoked.map(grantJson)) {
+        await this.audit.record(em, caller, {
+          action: 'grant.revoke',
+          resourceType: 'grant',
+          resourceId: g.id,
+          recipientId,
+          fieldGroups: g.fieldGroups,
+          legalBasis: g.legalBasis,
+          grantId: g.id,
+          details: { granteeOrganisationId: g.granteeOrganisationId, cause: 'consent.withdraw', consentId },
+        });
+        // Live sockets of the grantee are evicted on every instance when this event is relayed.
+        await this.live.publish(em, grantLiveEvent('grant.revoked', g, caller.organisationId, caller.organisationId));
+      }
+      return consentJson(rows[0]);
+    });
+  }
+}

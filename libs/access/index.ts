@@ -1,0 +1,6 @@
+export * from './access.module.js';
+export * from './access.service.js';
+export * from './access-rules.js';
+export * from './grants.service.js';
+export * from './consents.service.js';
+export * from './recipient-ability.js';

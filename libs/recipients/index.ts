@@ -1,0 +1,4 @@
+export * from './recipients.module.js';
+export * from './recipients.service.js';
+export * from './recipient-fields.js';
+export * from './search-key.js';

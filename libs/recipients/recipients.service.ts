@@ -1,0 +1,405 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AccessService, type RecipientAbility, type ResolvedAccess, SqlParams } from '#libs/access/index.js';
+import { AuditService } from '#libs/audit/index.js';
+import { LiveOutbox } from '#libs/live/live-outbox.js';
+import { FIELD_GROUPS, type FieldGroup, RECIPIENT_IMMUTABLE_FIELDS, type RecipientField } from '#libs/contracts/index.js';
+import {
+  AppError,
+  type Caller,
+  decodeCursor,
+  ifMatchVersion,
+  LOGGER,
+  notFound,
+  type Page,
+  pageLimit,
+  toPage,
+  uuidv7,
+  versionConflict,
+} from '#libs/platform/index.js';
+import { recipientSearchKey } from './search-key.js';
+import type { RecipientBodyDto, RecipientListQueryDto } from './recipient.dto.js';
+import {
+  ALL_RECIPIENT_FIELDS,
+  ARRAY_FIELDS,
+  groupOf,
+  projectRecipient,
+  RECIPIENT_COLUMNS,
+  RECIPIENT_SELECT,
+  type RecipientJson,
+  type RecipientRow,
+} from './recipient-fields.js';
+
+const UNIQUE_VIOLATION = '23505';
+const isUniqueViolation = (e: unknown) =>
+  (e as { code?: string })?.code === UNIQUE_VIOLATION || (e as { driverError?: { code?: string } })?.driverError?.code === UNIQUE_VIOLATION;
+
+const GRADES: Record<string, string[]> = {
+  physical: ['1', '2', '3', '4', '5', '6', '7'],
+  intellectual: ['A', 'B'],
+  mental: ['1', '2', '3'],
+};
+
+const invalid = (field: string, constraint: string, message: string) =>
+  new AppError('VALIDATION_FAILED', { message, details: [{ field, constraint, message }] });
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Canonical stored form of a written value (what history compares and records). */
+function normalise(field: RecipientField, value: unknown): unknown {
+  if (value === undefined) return undefined;
+  if (ARRAY_FIELDS.includes(field) && value === null) return [];
+  if (field === 'emergencyContacts') {
+    return (value as Record<string, unknown>[]).map((c) => ({
+      name: c.name,
+      relationship: c.relationship ?? null,
+      phone: c.phone ?? null,
+      isKeyPerson: c.isKeyPerson ?? false,
+    }));
+  }
+  if (field === 'disabilityCertificates') {
+    return (value as Record<string, unknown>[]).map((c) => ({ type: c.type, grade: c.grade }));
+  }
+  return value;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+function sqlValue(field: RecipientField, value: unknown): unknown {
+  return RECIPIENT_COLUMNS[field].kind === 'json' ? JSON.stringify(value) : value;
+}
+
+/**
+ * Recipients: create (lead-capable organisations), projected reads and lists, optimistic-concurrency updates with
+ * field-level history. Every read, list and write records its audit event in its own transaction.
+ */
+@Injectable()
+export class RecipientsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly live: LiveOutbox,
+  ) {}
+
+  private bodyFields(dto: RecipientBodyDto): RecipientField[] {
+    return ALL_RECIPIENT_FIELDS.filter((f) => (dto as Record<string, unknown>)[f] !== undefined);
+  }
+
+  private async checkReferences(em: EntityManager, dto: RecipientBodyDto): Promise<void> {
+    for (const cert of dto.disabilityCertificates ?? []) {
+      if (!GRADES[cert.type]?.includes(cert.grade)) {
+        throw invalid('disabilityCertificates.grade', 'gradeOfType', `grade ${cert.grade} is not a grade of a ${cert.type} certificate`);
+      }
+    }
+    if (dto.careManagerOrganisationId) {
+      const [org] = await em.query('SELECT id FROM organisations WHERE id = $1', [dto.careManagerOrganisationId]);
+      if (!org) {
+        throw new AppError('REFERENCE_NOT_FOUND', {
+          message: 'careManagerOrganisationId names no organisation',
+          details: [{ field: 'careManagerOrganisationId', constraint: 'exists', message: 'unknown organisation' }],
+        });
+      }
+    }
+  }
+
+  private async nextCaseNumber(em: EntityManager): Promise<string> {
+    for (;;) {
+      const [{ n, year }] = await em.query(
+        `SELECT nextval('recipient_case_number_seq') AS n, extract(year FROM current_date)::int AS year`,
+      );
+      const candidate = `R${year}-${String(n).padStart(6, '0')}`;
+      const [taken] = await em.query('SELECT 1 FROM recipients WHERE case_number = $1', [candidate]);
+      if (!taken) return candidate;
+    }
+  }
+
+  async create(caller: Caller, dto: RecipientBodyDto): Promise<RecipientJson> {
+    try {
+      return await this.dataSource.transaction(async (em) => {
+        const ability = await this.access.abilityFor(em, caller);
+        if (!ability.can('create', 'Recipient')) {
+          throw new AppError('ORGANISATION_FORBIDDEN', {
+            message: 'Only municipal departments and welfare offices open recipients',
+          });
+        }
+        if (dto.leadOrganisationId !== undefined) {
+          throw new AppError('FIELD_NOT_WRITABLE', {
+            message: 'leadOrganisationId is set to the creating organisation',
+            details: [{ field: 'leadOrganisationId', constraint: 'notWritable', message: 'leadOrganisationId is not writable' }],
+          });
+        }
+        for (const field of ['familyName', 'givenName'] as const) {
+          if (dto[field] === undefined) throw invalid(field, 'isNotEmpty', `${field} is required`);
+        }
+        await this.checkReferences(em, dto);
+        const caseNumber = dto.caseNumber ?? (await this.nextCaseNumber(em));
+        if (dto.caseNumber) {
+          const [taken] = await em.query('SELECT 1 FROM recipients WHERE case_number = $1', [caseNumber]);
+          if (taken) throw new AppError('CONFLICT_DUPLICATE', { message: 'caseNumber is already in use' });
+        }
+        const id = uuidv7();
+        const fields = this.bodyFields(dto).filter((f) => f !== 'caseNumber' && f !== 'leadOrganisationId');
+        const columns = ['id', 'created_by', 'lead_organisation_id', 'case_number', 'search_key'];
+        const values: unknown[] = [
+          id,
+          caller.userId,
+          caller.organisationId,
+          caseNumber,
+          recipientSearchKey(dto.familyName, dto.givenName, dto.familyNameKana, dto.givenNameKana),
+        ];
+        for (const field of fields) {
+          columns.push(RECIPIENT_COLUMNS[field].column);
+          values.push(sqlValue(field, normalise(field, (dto as Record<string, unknown>)[field])));
+        }
+        await em.query(
+          `INSERT INTO recipients (${columns.join(', ')}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`,
+          values,
+        );
+        const [row] = await em.query(`SELECT ${RECIPIENT_SELECT} FROM recipients r WHERE r.id = $1`, [id]);
+        const access = await this.access.resolve(em, caller, id, ability);
+        await this.audit.record(em, caller, {
+          action: 'recipient.create',
+          resourceType: 'recipient',
+          resourceId: id,
+          recipientId: id,
+          fieldGroups: access.fieldGroups,
+          legalBasis: 'lead_organisation',
+          details: { fields: ['caseNumber', ...fields] },
+        });
+        return projectRecipient(row, access);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('CONFLICT_DUPLICATE', { message: 'caseNumber is already in use' });
+      throw error;
+    }
+  }
+
+  /** Loads one recipient with the caller's instance access; invisible (or unknown) → 404. */
+  private async load(em: EntityManager, caller: Caller, id: string, ability: RecipientAbility) {
+    const [row] = await em.query(
+      `SELECT ${RECIPIENT_SELECT}, ${this.access.myGrantsSql('r', '$2')} AS grants FROM recipients r WHERE r.id = $1`,
+      [id, caller.organisationId],
+    );
+    if (!row) throw notFound();
+    const access = this.access.accessOf(ability, caller, { id: row.id, leadOrganisationId: row.leadOrganisationId, grants: row.grants });
+    if (!access.visible) throw notFound();
+    return { row: row as RecipientRow, access };
+  }
+
+  get(caller: Caller, id: string): Promise<RecipientJson> {
+    return this.dataSource.transaction(async (em) => {
+      const ability = await this.access.abilityFor(em, caller);
+      const { row, access } = await this.load(em, caller, id, ability);
+      await this.recordRead(em, caller, 'recipient.read', id, access);
+      return projectRecipient(row, access);
+    });
+  }
+
+  private recordRead(em: EntityManager, caller: Caller, action: string, id: string, access: ResolvedAccess, details?: Record<string, unknown>) {
+    return this.audit.record(em, caller, {
+      action,
+      resourceType: 'recipient',
+      resourceId: id,
+      recipientId: id,
+      fieldGroups: access.fieldGroups,
+      legalBasis: access.legalBasis,
+      grantId: access.grantIds[0] ?? null,
+      details: access.grantIds.length > 1 ? { ...details, grantIds: access.grantIds } : details,
+    });
+  }
+
+  update(caller: Caller, id: string, ifMatch: string | undefined, dto: RecipientBodyDto): Promise<RecipientJson> {
+    return this.dataSource.transaction(async (em) => {
+      const ability = await this.access.abilityFor(em, caller);
+      const { row, access } = await this.load(em, caller, id, ability);
+      const fields = this.bodyFields(dto);
+      const immutable = fields.filter((f) => RECIPIENT_IMMUTABLE_FIELDS.includes(f));
+      const notWritable = fields.filter((f) => immutable.includes(f) || !access.writableGroups.includes(groupOf(f)!));
+      if (notWritable.length > 0) {
+        throw new AppError('FIELD_NOT_WRITABLE', {
+          message: `Not writable for you: ${notWritable.join(', ')}`,
+          details: notWritable.map((field) => ({ field, constraint: 'notWritable', message: `${field} is not writable` })),
+        });
+      }
+      if (access.writableGroups.length === 0) {
+        throw new AppError('GRANT_SCOPE_MISSING', { message: 'Your organisation may not change this recipient' });
+      }
+      const expected = ifMatchVersion(ifMatch);
+      if (expected !== row.version) throw versionConflict(row.version);
+      await this.checkReferences(em, dto);
+      const changes: { field: RecipientField; from: unknown; to: unknown }[] = [];
+      for (const field of fields) {
+        const to = normalise(field, (dto as Record<string, unknown>)[field]);
+        if (!same(row[field], to)) changes.push({ field, from: row[field] ?? null, to: to ?? null });
+      }
+      if (changes.length === 0) {
+        await this.audit.record(em, caller, {
+          action: 'recipient.update',
+          resourceType: 'recipient',
+          resourceId: id,
+          recipientId: id,
+          legalBasis: access.legalBasis,
+          grantId: access.grantIds[0] ?? null,
+          details: { changedFields: [] },
+        });
+        return projectRecipient(row, access);
+      }
+      const merged = { ...row } as Record<string, unknown>;
+      for (const c of changes) merged[c.field] = c.to;
+      const params = new SqlParams([id, expected]);
+      const sets = changes.map((c) => `${RECIPIENT_COLUMNS[c.field].column} = ${params.add(sqlValue(c.field, c.to))}`);
+      sets.push(
+        `search_key = ${params.add(
+          recipientSearchKey(
+            merged.familyName as string,
+            merged.givenName as string,
+            merged.familyNameKana as string | null,
+            merged.givenNameKana as string | null,
+          ),
+        )}`,
+      );
+      // One atomic compare-and-set: a concurrent writer that got there first leaves no row with our version.
+      const [updated] = await em.query(
+        `UPDATE recipients r SET ${sets.join(', ')}, version = version + 1, updated_at = clock_timestamp()
+          WHERE r.id = $1 AND r.version = $2 RETURNING ${RECIPIENT_SELECT}`,
+        params.values,
+      );
+      if (updated.length === 0) {
+        const [current] = await em.query('SELECT version FROM recipients WHERE id = $1', [id]);
+        throw versionConflict(current.version);
+      }
+      const newRow = updated[0] as RecipientRow;
+      await em.query(
+        `INSERT INTO recipient_history (id, recipient_id, version, at, by_user_id, organisation_id, changes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [uuidv7(), id, newRow.version, newRow.updated_at, caller.userId, caller.organisationId, JSON.stringify(changes)],
+      );
+      const changedFields = changes.map((c) => c.field);
+      await this.audit.record(em, caller, {
+        action: 'recipient.update',
+        resourceType: 'recipient',
+        resourceId: id,
+        recipientId: id,
+        fieldGroups: FIELD_GROUPS.filter((g) => changedFields.some((f) => groupOf(f) === g)),
+        legalBasis: access.legalBasis,
+        grantId: access.grantIds[0] ?? null,
+        details: { changedFields, version: newRow.version },
+      });
+      // Field names only: each receiver is told about the fields it may read, and fetches values over REST.
+      await this.live.publish(em, {
+        type: 'recipient.updated',
+        recipientId: id,
+        actorOrganisationId: caller.organisationId,
+        payload: { version: newRow.version, changedFields },
+      });
+      return projectRecipient(newRow, access);
+    });
+  }
+
+  list(caller: Caller, query: RecipientListQueryDto): Promise<Page<RecipientJson>> {
+    return this.dataSource.transaction(async (em) => {
+      const ability = await this.access.abilityFor(em, caller);
+      const limit = pageLimit(query);
+      const kana = query.sort === 'kana';
+      const after = decodeCursor(query.cursor, kana ? 3 : 2);
+      const params = new SqlParams([caller.organisationId]);
+      const branches = this.access.readableSqlBranches(ability, 'r', params);
+      const filters: string[] = [];
+      if (query.status) filters.push(`r.status = ${params.add(query.status)}`);
+      if (query.category) filters.push(`${params.add(query.category)} = ANY (r.support_categories)`);
+      if (query.q !== undefined && query.q.trim() !== '') {
+        const key = recipientSearchKey(query.q);
+        filters.push(`r.search_key LIKE '%' || ${params.add(escapeLike(key))} || '%'`);
+      }
+      const fnk = `coalesce(r.family_name_kana, '')`;
+      const gnk = `coalesce(r.given_name_kana, '')`;
+      if (after) {
+        if (kana) {
+          filters.push(`(${fnk}, ${gnk}, r.id) > (${params.add(String(after[0]))}, ${params.add(String(after[1]))}, ${params.add(after[2])}::uuid)`);
+        } else {
+          filters.push(`(r.updated_at, r.id) < (${params.add(after[0])}::timestamptz, ${params.add(after[1])}::uuid)`);
+        }
+      }
+      const keyCols = kana ? `${fnk} AS k1, ${gnk} AS k2` : `r.updated_at AS k1`;
+      const order = kana ? `${fnk}, ${gnk}, r.id` : `r.updated_at DESC, r.id DESC`;
+      const pOrder = kana ? `p.k1, p.k2, p.id` : `p.k1 DESC, p.id DESC`;
+      let rows: any[] = [];
+      if (branches.length > 0) {
+        const where = (branch: string) => [branch, ...filters].join(' AND ');
+        // Each branch of the access condition (lead organisation / granted) runs on its own index, then merges.
+        const union = branches
+          .map((b) => `(SELECT r.id, ${keyCols} FROM recipients r WHERE ${where(b)} ORDER BY ${order} LIMIT ${limit + 1})`)
+          .join(' UNION ');
+        rows = await em.query(
+          `SELECT ${RECIPIENT_SELECT}, ${this.access.myGrantsSql('r', '$1')} AS grants,
+                  r.updated_at::text AS cursor_at, ${fnk} AS cursor_k1, ${gnk} AS cursor_k2
+             FROM (SELECT * FROM (${union}) u ORDER BY ${pOrder.replaceAll('p.', 'u.')} LIMIT ${limit + 1}) p
+             JOIN recipients r ON r.id = p.id
+            ORDER BY ${pOrder}`,
+          params.values,
+        );
+      }
+      const visible: { row: any; access: ResolvedAccess }[] = [];
+      for (const row of rows) {
+        const access = this.access.accessOf(ability, caller, { id: row.id, leadOrganisationId: row.leadOrganisationId, grants: row.grants });
+        if (access.visible) visible.push({ row, access });
+        else this.logger.error({ recipientId: row.id, requestId: caller.requestId }, 'list query and instance check disagree');
+      }
+      const page = toPage(
+        visible,
+        limit,
+        ({ row }) => (kana ? [row.cursor_k1, row.cursor_k2, row.id] : [row.cursor_at, row.id]),
+        ({ row, access }) => projectRecipient(row, access),
+      );
+      await this.audit.record(em, caller, {
+        action: 'recipient.list',
+        resourceType: 'recipient',
+        recipientIds: page.items.map((r) => r.id),
+        details: {
+          count: page.items.length,
+          status: query.status ?? null,
+          category: query.category ?? null,
+          sort: query.sort ?? 'updated',
+          search: Boolean(query.q),
+        },
+      });
+      return page;
+    });
+  }
+
+  history(caller: Caller, id: string, query: { limit?: number; cursor?: string }) {
+    return this.dataSource.transaction(async (em) => {
+      const ability = await this.access.abilityFor(em, caller);
+      const access = await this.access.resolve(em, caller, id, ability);
+      if (!access.visible) throw notFound();
+      const limit = pageLimit(query);
+      const after = decodeCursor(query.cursor, 1);
+      const rows = await em.query(
+        `SELECT version, at, by_user_id, organisation_id, changes FROM recipient_history
+          WHERE recipient_id = $1 ${after ? 'AND version < $2' : ''} ORDER BY version DESC LIMIT ${limit + 1}`,
+        after ? [id, after[0]] : [id],
+      );
+      const readable = (field: string) => access.fieldGroups.includes(groupOf(field) as FieldGroup);
+      const page = toPage(
+        rows,
+        limit,
+        (r: any) => [r.version],
+        (r: any) => ({
+          version: r.version,
+          at: (r.at as Date).toISOString(),
+          by: r.by_user_id,
+          organisationId: r.organisation_id,
+          changes: (r.changes as { field: string }[]).filter((c) => readable(c.field)),
+        }),
+      );
+      // Entries whose every change is to an unreadable group say nothing the caller may know: they are left out.
+      page.items = page.items.filter((entry) => entry.changes.length > 0);
+      await this.recordRead(em, caller, 'recipient.history_read', id, access, { count: page.items.length });
+      return page;
+    });
+  }
+}
