@@ -12,6 +12,7 @@ export default {
   testMatch: ['<rootDir>/apps/**/*.e2e-spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
   globalSetup: '<rootDir>/test/global-setup.mjs',
   globalTeardown: '<rootDir>/test/global-teardown.mjs',
+  reporters: ['default', '<rootDir>/test/summary-reporter.mjs'],
   testTimeout: 60_000,
   maxWorkers: 2,
 };

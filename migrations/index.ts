@@ -3,8 +3,8 @@ import { AuditEvents1763800000100 } from './1763800000100-AuditEvents.js';
 import { Recipients1763800000200 } from './1763800000200-Recipients.js';
 import { Consents1763800000210 } from './1763800000210-Consents.js';
 import { Grants1763800000220 } from './1763800000220-Grants.js';
-import { LiveEvents1763800000500 } from './1763800000500-LiveEvents.js';
 import { RecipientHistory1763800000230 } from './1763800000230-RecipientHistory.js';
+import { LiveEvents1763800000500 } from './1763800000500-LiveEvents.js';
 
 /** Every migration, in order. Listed explicitly so that the same list serves the server, the tests and the benchmarks. */
 export const MIGRATIONS = [

@@ -3,7 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { LiveIoAdapter, type LiveOptions } from '#libs/live/index.js';
-import { type AppConfig, type AppRequest, httpDuration, uuidv7, validationPipe } from '#libs/platform/index.js';
+import { type AppConfig, AppError, type AppRequest, httpDuration, uuidv7, validationPipe } from '#libs/platform/index.js';
 import { AppModule } from './app.module.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -57,6 +57,14 @@ export async function createApp(
     void reply.header('x-request-id', req.id);
     void reply.header('cache-control', 'no-store');
     void reply.header('x-content-type-options', 'nosniff');
+  });
+  // The API speaks JSON only: a body of another type is refused before any parser or handler sees it.
+  fastify.addHook('preParsing', async (req) => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    const type = req.headers['content-type'] ?? '';
+    if (hasBody && req.url.startsWith('/api/') && !/^application\/(?:[\w.+-]*\+)?json\b/i.test(type)) {
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', { message: 'Send the body as application/json' });
+    }
   });
   fastify.addHook('onResponse', async (req, reply) => {
     // The route pattern, never the URL: query strings may carry personal data (a name search).

@@ -46,21 +46,22 @@ async function main(): Promise<void> {
   const app: NestFastifyApplication = await createApp(config, logger);
   await app.init();
   const dataSource = app.get<DataSource>(getDataSourceToken());
+  // The demo city goes first: it is only created on an empty database.
+  const demo = config.seedDemo ? await seedDemo(dataSource) : null;
   if (config.adminLoginId && config.adminPassword) {
     if (await ensureBootstrapAdmin(dataSource, config.adminLoginId, config.adminPassword)) {
       logger.info({ loginId: config.adminLoginId }, 'created the bootstrap system administrator');
     }
   }
-  const demo = config.seedDemo ? await seedDemo(dataSource) : null;
   await app.listen({ port: config.port, host: config.host });
   const url = `http://localhost:${config.port}`;
-  logger.info({ url }, 'listening');
   if (demo) {
     console.log(`\nDemo city created. Log in at ${url} (API ${url}/api/v1, docs ${url}/api/docs) with password "${demo.password}":`);
     console.table(demo.logins);
   } else if (config.seedDemo) {
     console.log(`\nServing ${url}. The demo logins were printed when the demo city was first created (see README).`);
   }
+  logger.info({ url }, 'listening');
 
   let stopping = false;
   const stop = async (signal: string) => {
