@@ -31,6 +31,28 @@ export class LiveEvents1763800000500 implements MigrationInterface {
         purged_through bigint NOT NULL
       )`);
     await q.query(`INSERT INTO live_sequencer (id, last_seq, purged_through) VALUES (1, 0, 0)`);
+    // The sequencer in one round trip. In READ COMMITTED every statement of a volatile function takes a fresh
+    // snapshot, so the UPDATE, taken after the lock, sees every row committed before it: numbers follow commit order.
+    await q.query(`
+      CREATE FUNCTION live_sequence(batch integer) RETURNS bigint LANGUAGE plpgsql AS $$
+      DECLARE
+        numbered_count bigint;
+        last bigint;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(727101);
+        WITH pending AS (
+          SELECT id, row_number() OVER (ORDER BY id) AS n FROM live_events WHERE seq IS NULL ORDER BY id LIMIT batch
+        ), state AS (SELECT last_seq FROM live_sequencer WHERE id = 1),
+        numbered AS (
+          UPDATE live_events e SET seq = state.last_seq + p.n FROM pending p, state WHERE e.id = p.id RETURNING e.seq
+        )
+        UPDATE live_sequencer SET last_seq = last_seq + (SELECT count(*) FROM numbered)
+         WHERE id = 1 RETURNING last_seq, (SELECT count(*) FROM numbered) INTO last, numbered_count;
+        IF numbered_count > 0 THEN
+          PERFORM pg_notify('live_seq', last::text);
+        END IF;
+        RETURN numbered_count;
+      END $$`);
     // An event, once written, only ever gains its number (null → value, once); nothing else about it changes.
     await q.query(`
       CREATE FUNCTION live_events_guard() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -53,5 +75,6 @@ export class LiveEvents1763800000500 implements MigrationInterface {
     await q.query(`DROP TABLE live_sequencer`);
     await q.query(`DROP TABLE live_events`);
     await q.query(`DROP FUNCTION live_events_guard()`);
+    await q.query(`DROP FUNCTION live_sequence(integer)`);
   }
 }

@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { LIVE_SEQ_CHANNEL } from './live-outbox.js';
 
-/** Fixed advisory-lock key: whichever instance holds it numbers events; the others wait their turn. */
+/** Fixed advisory-lock key (also in the live_sequence function): one numbering or purge at a time. */
 const SEQUENCER_LOCK = 727_101;
 /** Events are kept at least this long for replay (shared/API.md: ≥ 7 days); older ones are purged. */
 export const LIVE_RETENTION_DAYS = 8;
@@ -47,42 +46,28 @@ export class LiveSequencer {
     return this.running;
   }
 
-  /** Cheap check (a partial index) before taking the lock. */
-  async pending(): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM live_events WHERE seq IS NULL LIMIT 1');
-    return rows.length > 0;
+  private async runOnce(): Promise<number> {
+    // One statement (see the live_sequence function): lock, number, notify, commit.
+    const [row]: { n: string }[] = await this.dataSource.query('SELECT live_sequence($1) AS n', [BATCH]);
+    if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
+      this.lastPurge = Date.now();
+      await this.purge();
+    }
+    return Number(row.n);
   }
 
-  private async runOnce(): Promise<number> {
-    const purge = Date.now() - this.lastPurge > PURGE_EVERY_MS;
-    return this.dataSource.transaction(async (em) => {
+  /** Drops events past the retention window, remembering how far (older replays are then refused). */
+  private async purge(): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
       await em.query('SELECT pg_advisory_xact_lock($1)', [SEQUENCER_LOCK]);
-      // A fresh snapshot after the lock: it sees every row committed up to now, including the previous run's numbers.
-      // TypeORM answers an UPDATE with [rows, rowCount].
-      const [rows]: [{ last_seq: string; n: string }[], number] = await em.query(
-        `WITH pending AS (
-           SELECT id, row_number() OVER (ORDER BY id) AS n FROM live_events WHERE seq IS NULL ORDER BY id LIMIT ${BATCH}
-         ), state AS (SELECT last_seq FROM live_sequencer WHERE id = 1),
-         numbered AS (
-           UPDATE live_events e SET seq = state.last_seq + p.n FROM pending p, state WHERE e.id = p.id RETURNING e.seq
+      await em.query(
+        `WITH gone AS (
+           DELETE FROM live_events WHERE seq IS NOT NULL AND at < now() - make_interval(days => $1) RETURNING seq
          )
-         UPDATE live_sequencer SET last_seq = last_seq + (SELECT count(*) FROM numbered)
-          WHERE id = 1 RETURNING last_seq, (SELECT count(*) FROM numbered) AS n`,
+         UPDATE live_sequencer SET purged_through = greatest(purged_through, coalesce((SELECT max(seq) FROM gone), 0))
+          WHERE id = 1`,
+        [LIVE_RETENTION_DAYS],
       );
-      const n = Number(rows[0]?.n ?? 0);
-      if (n > 0) await em.query('SELECT pg_notify($1, $2)', [LIVE_SEQ_CHANNEL, rows[0].last_seq]);
-      if (purge) {
-        this.lastPurge = Date.now();
-        await em.query(
-          `WITH gone AS (
-             DELETE FROM live_events WHERE seq IS NOT NULL AND at < now() - make_interval(days => $1) RETURNING seq
-           )
-           UPDATE live_sequencer SET purged_through = greatest(purged_through, coalesce((SELECT max(seq) FROM gone), 0))
-            WHERE id = 1`,
-          [LIVE_RETENTION_DAYS],
-        );
-      }
-      return n;
     });
   }
 }
