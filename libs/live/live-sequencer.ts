@@ -46,6 +46,11 @@ export class LiveSequencer {
     return this.running;
   }
 
+  /** The run in flight, if any (awaited on shutdown so that the pool is not closed under it). */
+  idle(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
   private async runOnce(): Promise<number> {
     // One statement (see the live_sequence function): lock, number, notify, commit.
     const [row]: { n: string }[] = await this.dataSource.query('SELECT live_sequence($1) AS n', [BATCH]);

@@ -139,7 +139,11 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     const [state]: { last_seq: string }[] = await this.dataSource.query('SELECT last_seq FROM live_sequencer WHERE id = 1');
     this.dispatchedThrough = Number(state.last_seq);
-    this.listener = new PgListener(this.config.databaseUrl!, this.logger, () => this.poll())
+    this.listener = new PgListener(this.config.databaseUrl!, this.logger, () => {
+      // Notifications sent while the connection was down are lost: catch up from the tables.
+      this.poll();
+      void this.recheckSessions([...this.bySession.keys()]);
+    })
       .on(LIVE_NEW_CHANNEL, () => void this.sequencer.wake())
       .on(LIVE_SEQ_CHANNEL, () => this.wakeRelay())
       .on(SESSION_ENDED_CHANNEL, (payload) => this.onSessionEnded(payload));
@@ -162,7 +166,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     this.nsp?.disconnectSockets(true);
     await this.listener?.stop();
     // Let runs in flight finish before the pool closes.
-    await Promise.allSettled([this.relayRunning, this.sequencer.wake(), this.chain]);
+    await Promise.allSettled([this.relayRunning, this.sequencer.idle(), this.chain]);
   }
 
   /** Safety net for lost notifications: number pending events, relay numbered ones. */
@@ -238,6 +242,23 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     for (const sessionId of ended.sessionIds ?? []) {
       for (const socket of [...(this.bySession.get(sessionId) ?? [])]) socket.disconnect(true);
+    }
+  }
+
+  /** Disconnects the sockets of those sessions that are no longer live (ended, user or organisation deactivated). */
+  private async recheckSessions(sessionIds: string[]): Promise<void> {
+    if (sessionIds.length === 0 || this.stopped) return;
+    try {
+      const rows: { id: string }[] = await this.dataSource.query(
+        `SELECT ids.id FROM unnest($1::uuid[]) AS ids(id)
+          WHERE NOT EXISTS (
+            SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
+             WHERE s.id = ids.id AND s.revoked_at IS NULL AND u.active AND o.active)`,
+        [sessionIds],
+      );
+      for (const { id } of rows) for (const socket of [...(this.bySession.get(id) ?? [])]) socket.disconnect(true);
+    } catch (error) {
+      this.logError('session re-check failed', error);
     }
   }
 

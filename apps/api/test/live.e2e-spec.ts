@@ -208,6 +208,24 @@ describe('live updates: connection, organisation rooms, sessions and limits', ()
     });
   });
 
+  it('survives the loss of its LISTEN connection: nothing is missed, ended sessions are still caught', async () => {
+    const actor = await a.actor();
+    const watcher = await a.actor();
+    const leaving = await open(a, actor.token);
+    const staying = await open(a, watcher.token);
+    const seen = record(staying, ['grant.created']);
+    const killed = await a.ownerQuery(
+      `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+        WHERE application_name = 'welfare-case-share-live' AND datname = current_database()`,
+    );
+    expect(killed.length).toBeGreaterThanOrEqual(2);
+    const gone = disconnected(leaving);
+    expect((await a.post('/auth/logout', actor.token)).status).toBe(204);
+    const id = await publishGrantEvent(b, [watcher.organisationId]);
+    await gone;
+    await until(staying, seen, (s) => s.some((x) => x.body.grant.id === id));
+  });
+
   describe('requests and limits', () => {
     it('answers bad payloads with VALIDATION_FAILED and unknown recipients with NOT_FOUND', async () => {
       const actor = await a.actor();
