@@ -384,7 +384,12 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
           if (event.organisationIds.includes(organisationId)) socket.emit(event.type, this.grantBody(event));
           continue;
         }
-        const body = this.project(event, organisationId, access, notes);
+        let body: Record<string, unknown> | null = null;
+        try {
+          body = this.project(event, organisationId, access, notes);
+        } catch (error) {
+          this.logError(`event ${event.seq} (${event.type}) could not be replayed`, error);
+        }
         if (body) socket.emit(event.type, body);
       }
       cursor = events[events.length - 1].seq;
@@ -435,7 +440,14 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
       this.loadNotes(events.filter((e) => this.subs.has(e.recipientId))),
     ]);
     // From here on, synchronous: no subscribe can interleave, so the room membership is the one the access was read for.
-    for (const event of events) this.deliver(event, access, notes);
+    for (const event of events) {
+      try {
+        this.deliver(event, access, notes);
+      } catch (error) {
+        // One malformed row must not stop delivery of everything after it.
+        this.logError(`event ${event.seq} (${event.type}) could not be delivered`, error);
+      }
+    }
     this.dispatchedThrough = events[events.length - 1].seq;
     for (const [key, pair] of pairs) {
       const answer = access.get(key);
