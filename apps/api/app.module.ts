@@ -6,13 +6,14 @@ import { AuditModule } from '#libs/audit/index.js';
 import { dataSourceOptions } from '#libs/database/index.js';
 import { IdempotencyModule } from '#libs/idempotency/index.js';
 import { IdentityModule, IdentityRules } from '#libs/identity/index.js';
+import { GrantAccessPolicy, LiveModule, type LiveOptions } from '#libs/live/index.js';
 import { NotesModule, RecipientsModule } from '#libs/recipients/index.js';
 import { type AppConfig, PlatformModule, RULES_CONTRIBUTORS, type RulesContributor } from '#libs/platform/index.js';
 
 /** Composition only: each library is one module and one vertical slice. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+  static forRoot(config: AppConfig, logger: Logger, live?: Partial<LiveOptions>): DynamicModule {
     if (!config.databaseUrl) throw new Error('AppModule needs a database URL (the embedded database sets one)');
     return {
       module: AppModule,
@@ -26,6 +27,7 @@ export class AppModule {
         AccessModule,
         RecipientsModule,
         NotesModule,
+        LiveModule.forRoot({ access: GrantAccessPolicy, options: live }),
       ],
       providers: [
         {

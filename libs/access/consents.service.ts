@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
+import { grantLiveEvent, LiveOutbox } from '#libs/live/live-outbox.js';
 import { FIELD_GROUPS } from '#libs/contracts/index.js';
 import { AppError, type Caller, notFound, type Page, type PageQueryDto, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
 import type { CreateConsentDto, WithdrawConsentDto } from './access.dto.js';
@@ -64,6 +65,7 @@ export class ConsentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly grants: GrantsService,
     private readonly audit: AuditService,
+    private readonly live: LiveOutbox,
   ) {}
 
   list(caller: Caller, recipientId: string, query: PageQueryDto): Promise<Page<ConsentJson>> {
@@ -185,6 +187,8 @@ export class ConsentsService {
           grantId: g.id,
           details: { granteeOrganisationId: g.granteeOrganisationId, cause: 'consent.withdraw', consentId },
         });
+        // Live sockets of the grantee are evicted on every instance when this event is relayed.
+        await this.live.publish(em, grantLiveEvent('grant.revoked', g, caller.organisationId, caller.organisationId));
       }
       return consentJson(rows[0]);
     });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
+import { grantLiveEvent, LiveOutbox } from '#libs/live/live-outbox.js';
 import { FIELD_GROUPS, GRANT_PERMISSIONS } from '#libs/contracts/index.js';
 import { AppError, type Caller, notFound, type Page, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
 import { AccessService, type ResolvedAccess } from './access.service.js';
@@ -71,6 +72,7 @@ export class GrantsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
+    private readonly live: LiveOutbox,
   ) {}
 
   /** Invisible → 404; visible but not the lead organisation → 403. */
@@ -178,7 +180,9 @@ export class GrantsService {
         grantId: id,
         details: { granteeOrganisationId: dto.granteeOrganisationId, permissions },
       });
-      return grantJson(row);
+      const created = grantJson(row);
+      await this.live.publish(em, grantLiveEvent('grant.created', created, caller.organisationId, caller.organisationId));
+      return created;
     });
   }
 
@@ -204,6 +208,7 @@ export class GrantsService {
         grantId,
         details: { granteeOrganisationId: grant.granteeOrganisationId },
       });
+      await this.live.publish(em, grantLiveEvent('grant.revoked', grant, caller.organisationId, caller.organisationId));
       return grant;
     });
   }

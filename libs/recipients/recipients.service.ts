@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AccessService, type RecipientAbility, type ResolvedAccess, SqlParams, typedCursor, asValidationError } from '#libs/access/index.js';
 import { AuditService } from '#libs/audit/index.js';
+import { LiveOutbox } from '#libs/live/live-outbox.js';
 import { FIELD_GROUPS, type FieldGroup, RECIPIENT_IMMUTABLE_FIELDS, type RecipientField } from '#libs/contracts/index.js';
 import {
   AppError,
@@ -79,6 +80,7 @@ export class RecipientsService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly live: LiveOutbox,
   ) {}
 
   private bodyFields(dto: RecipientBodyDto): RecipientField[] {
@@ -290,6 +292,13 @@ export class RecipientsService {
         legalBasis: access.legalBasis,
         grantId: access.grantIds[0] ?? null,
         details: { changedFields, version: newRow.version },
+      });
+      // Field names only: each receiver is told about the fields it may read, and fetches values over REST.
+      await this.live.publish(em, {
+        type: 'recipient.updated',
+        recipientId: id,
+        actorOrganisationId: caller.organisationId,
+        payload: { version: newRow.version, changedFields },
       });
       return projectRecipient(newRow, access);
     });
