@@ -4,14 +4,16 @@ import type { Logger } from 'pino';
 import { AccessModule, RecipientRules } from '#libs/access/index.js';
 import { AuditModule } from '#libs/audit/index.js';
 import { dataSourceOptions } from '#libs/database/index.js';
+import { IdempotencyModule } from '#libs/idempotency/index.js';
 import { IdentityModule, IdentityRules } from '#libs/identity/index.js';
-import { RecipientsModule } from '#libs/recipients/index.js';
+import { GrantAccessPolicy, LiveModule, type LiveOptions } from '#libs/live/index.js';
+import { NotesModule, RecipientsModule } from '#libs/recipients/index.js';
 import { type AppConfig, PlatformModule, RULES_CONTRIBUTORS, type RulesContributor } from '#libs/platform/index.js';
 
 /** Composition only: each library is one module and one vertical slice. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+  static forRoot(config: AppConfig, logger: Logger, live?: Partial<LiveOptions>): DynamicModule {
     if (!config.databaseUrl) throw new Error('AppModule needs a database URL (the embedded database sets one)');
     return {
       module: AppModule,
@@ -20,9 +22,12 @@ export class AppModule {
         PlatformModule.forRoot(config, logger),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
         AuditModule,
+        IdempotencyModule,
         IdentityModule,
         AccessModule,
         RecipientsModule,
+        NotesModule,
+        LiveModule.forRoot({ access: GrantAccessPolicy, options: live }),
       ],
       providers: [
         {

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
+import { LiveIoAdapter, type LiveOptions } from '#libs/live/index.js';
 import { type AppConfig, AppError, type AppRequest, httpDuration, uuidv7, validationPipe } from '#libs/platform/index.js';
 import { AppModule } from './app.module.js';
 
@@ -12,6 +13,8 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export interface CreateAppOptions {
   /** The Swagger UI pages (static assets). The OpenAPI JSON at /api/docs.json is served either way. */
   swaggerUi?: boolean;
+  /** Live-update limits other than the defaults (tests and benchmarks). */
+  live?: Partial<LiveOptions>;
 }
 
 export async function createApp(
@@ -30,7 +33,7 @@ export async function createApp(
       return typeof sent === 'string' && CLIENT_REQUEST_ID.test(sent) ? sent : uuidv7();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, options.live), adapter, {
     logger: {
       log: (message: unknown) => logger.debug({ nest: message }),
       error: (message: unknown, stack?: unknown) => logger.error({ nest: message, stack }),
@@ -39,6 +42,8 @@ export async function createApp(
       verbose: () => undefined,
     },
   });
+  // Socket.IO shares Fastify's HTTP server and port (namespace /live, path /socket.io).
+  app.useWebSocketAdapter(new LiveIoAdapter(app, config, options.live));
   app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
   app.useGlobalPipes(validationPipe);
   app.enableCors({
@@ -53,6 +58,8 @@ export async function createApp(
     void reply.header('cache-control', 'no-store');
     void reply.header('x-content-type-options', 'nosniff');
   });
+  // PATCH bodies are JSON Merge Patch (RFC 7396); clients may label them as such.
+  fastify.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
   // The API speaks JSON only: a body of another type is refused before any parser or handler sees it.
   fastify.addHook('preParsing', async (req) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;

@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
+import { grantLiveEvent, LiveOutbox } from '#libs/live/live-outbox.js';
 import { FIELD_GROUPS, GRANT_PERMISSIONS } from '#libs/contracts/index.js';
-import { AppError, type Caller, decodeCursor, notFound, type Page, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
+import { AppError, type Caller, notFound, type Page, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
 import { AccessService, type ResolvedAccess } from './access.service.js';
+import { asValidationError, typedCursor } from './input-guards.js';
 import type { CreateGrantDto, GrantRegistryQueryDto, RevokeGrantDto } from './access.dto.js';
 import type { PageQueryDto } from '#libs/platform/index.js';
 
@@ -70,6 +72,7 @@ export class GrantsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
+    private readonly live: LiveOutbox,
   ) {}
 
   /** Invisible → 404; visible but not the lead organisation → 403. */
@@ -81,6 +84,12 @@ export class GrantsService {
   }
 
   create(caller: Caller, recipientId: string, dto: CreateGrantDto): Promise<GrantJson> {
+    return this.createInTransaction(caller, recipientId, dto).catch((error: unknown) => {
+      throw asValidationError(error);
+    });
+  }
+
+  private createInTransaction(caller: Caller, recipientId: string, dto: CreateGrantDto): Promise<GrantJson> {
     return this.dataSource.transaction(async (em) => {
       const lead = await this.requireLead(em, caller, recipientId);
       const fieldGroups = FIELD_GROUPS.filter((g) => dto.fieldGroups.includes(g));
@@ -171,7 +180,9 @@ export class GrantsService {
         grantId: id,
         details: { granteeOrganisationId: dto.granteeOrganisationId, permissions },
       });
-      return grantJson(row);
+      const created = grantJson(row);
+      await this.live.publish(em, grantLiveEvent('grant.created', created, caller.organisationId, caller.organisationId));
+      return created;
     });
   }
 
@@ -197,6 +208,7 @@ export class GrantsService {
         grantId,
         details: { granteeOrganisationId: grant.granteeOrganisationId },
       });
+      await this.live.publish(em, grantLiveEvent('grant.revoked', grant, caller.organisationId, caller.organisationId));
       return grant;
     });
   }
@@ -207,7 +219,7 @@ export class GrantsService {
       const a = await this.access.resolve(em, caller, recipientId);
       if (!a.visible) throw notFound();
       const limit = pageLimit(query);
-      const after = decodeCursor(query.cursor, 2);
+      const after = typedCursor(query.cursor, ['timestamp', 'uuid']);
       const params: unknown[] = [recipientId];
       let where = 'g.recipient_id = $1';
       if (!a.isLead) {
@@ -257,7 +269,7 @@ export class GrantsService {
         where.push(`g.recipient_id = $${params.length}`);
       }
       const limit = pageLimit(query);
-      const after = decodeCursor(query.cursor, 2);
+      const after = typedCursor(query.cursor, ['timestamp', 'uuid']);
       if (after) {
         params.push(after[0], after[1]);
         where.push(`(g.granted_at, g.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);

@@ -1,3 +1,4 @@
 export * from './enums.js';
 export * from './error-codes.js';
+export * from './live-events.js';
 export * from './recipient-fields.js';

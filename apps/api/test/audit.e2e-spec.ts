@@ -249,7 +249,7 @@ describe('audit log: one event per audited action, auditor API, CSV export', () 
       }
       const jpRow = rows.find((row) => row[col('id')] === jp)!;
       expect(jpRow[col('resourceId')]).toBe('高橋 一郎の記録');
-      expect(JSON.parse(jpRow[col('details')])).toEqual({ 説明: '日本語' });
+      expect(JSON.parse(jpRow[col('details')] ?? 'null')).toEqual({ 説明: '日本語' });
       // The same rows as the JSON list, chained
       const seqs = rows.slice(1).map((row) => Number(row[col('seq')]));
       expect(seqs[0]).toBe(1);

@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import type { OrganisationKind, Role } from '#libs/contracts/index.js';
 import { createTestDatabase, type TestDatabase } from '#libs/database/testing/test-database.js';
 import { ARGON2_OPTIONS, TokenService } from '#libs/identity/index.js';
+import type { LiveOptions } from '#libs/live/index.js';
 import { createLogger, loadConfig, uuidv7 } from '#libs/platform/index.js';
 import { hash } from '@node-rs/argon2';
 import { createApp } from '../create-app.js';
@@ -37,9 +38,16 @@ export class TestApp {
   db!: TestDatabase;
   private owner?: pg.Pool;
 
-  static async start(env: Record<string, string> = {}): Promise<TestApp> {
+  /**
+   * `database`: run on an existing test database (another TestApp's `db`) instead of a fresh clone, to have
+   * several instances share one database as a deployment behind a load balancer does.
+   */
+  static async start(
+    env: Record<string, string> = {},
+    options: { database?: TestDatabase; live?: Partial<LiveOptions> } = {},
+  ): Promise<TestApp> {
     const t = new TestApp();
-    t.db = await createTestDatabase();
+    t.db = options.database ?? (await createTestDatabase());
     const config = loadConfig({
       DATABASE_URL: t.db.url,
       JWT_SECRET: 'test-secret-test-secret-test-secret-0001',
@@ -54,7 +62,7 @@ export class TestApp {
       },
     });
     // Jest's ESM loader cannot import @fastify/static, which only the Swagger UI pages need.
-    t.app = await createApp(config, createLogger('debug', sink), { swaggerUi: false });
+    t.app = await createApp(config, createLogger('debug', sink), { swaggerUi: false, live: options.live });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     t.baseUrl = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     t.dataSource = t.app.get<DataSource>(getDataSourceToken());

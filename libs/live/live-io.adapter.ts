@@ -1,0 +1,51 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { IncomingMessage } from 'node:http';
+import { LIVE_PATH } from '#libs/contracts/index.js';
+import type { AppConfig } from '#libs/platform/index.js';
+import { DEFAULT_LIVE_OPTIONS, type LiveOptions } from './live.options.js';
+
+/**
+ * Socket.IO on the HTTP server Fastify listens with (same port, path /socket.io). The Origin check runs in the
+ * engine's `allowRequest`, before any transport is set up, so it covers polling and WebSocket alike (CORS headers
+ * alone do not stop a WebSocket). Same-origin only when ALLOWED_ORIGINS is empty; clients that send no Origin
+ * (native apps, servers) are let through to the token check.
+ */
+export class LiveIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly config: AppConfig,
+    private readonly live: Partial<LiveOptions> = {},
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: any): any {
+    const allowed = this.config.allowedOrigins;
+    return super.createIOServer(port, {
+      ...options,
+      path: LIVE_PATH,
+      serveClient: false,
+      maxHttpBufferSize: this.live.maxMessageBytes ?? DEFAULT_LIVE_OPTIONS.maxMessageBytes,
+      cors: allowed.length > 0 ? { origin: allowed, credentials: true } : undefined,
+      allowRequest: (req: IncomingMessage, callback: (err: string | null | undefined, ok: boolean) => void) => {
+        callback(null, originAllowed(req, allowed, this.config.trustProxy));
+      },
+    });
+  }
+}
+
+export function originAllowed(req: IncomingMessage, allowed: readonly string[], trustProxy: boolean): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  if (allowed.length > 0) return allowed.includes(origin);
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return false;
+  }
+  const forwardedHost = trustProxy ? req.headers['x-forwarded-host'] : undefined;
+  const host = (typeof forwardedHost === 'string' ? forwardedHost.split(',')[0].trim() : undefined) ?? req.headers.host;
+  return parsed.host === host;
+}

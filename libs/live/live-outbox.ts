@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { LiveEventType } from '#libs/contracts/index.js';
+
+/** Written by the writer's transaction (delivered on its commit): wakes the sequencer on every instance. */
+export const LIVE_NEW_CHANNEL = 'live_new';
+/** Written by the sequencer's transaction: wakes the relay on every instance. */
+export const LIVE_SEQ_CHANNEL = 'live_seq';
+
+export interface LiveEventInput {
+  type: LiveEventType;
+  /** The recipient the event is about. */
+  recipientId: string;
+  /** Organisation rooms that get the event whether or not they subscribed (grant.*: lead and grantee). */
+  organisationIds?: string[];
+  actorOrganisationId: string | null;
+  /**
+   * Ids, versions and field names only: never personal values. The relay projects it per receiver and loads
+   * anything richer (a note) at delivery time, under the receiver's access of that moment.
+   */
+  payload?: Record<string, unknown>;
+}
+
+/**
+ * The transactional outbox: `publish` joins the caller's transaction, so an event exists exactly when the change
+ * it describes commits. Other libraries import this file directly (`#libs/live/live-outbox.js`), which keeps
+ * them free of the gateway and its dependencies.
+ */
+@Injectable()
+export class LiveOutbox {
+  async publish(em: EntityManager, event: LiveEventInput): Promise<void> {
+    await em.query(
+      `INSERT INTO live_events (recipient_id, organisation_ids, type, payload, actor_organisation_id)
+       VALUES ($1, $2::uuid[], $3, $4::jsonb, $5)`,
+      [
+        event.recipientId,
+        event.organisationIds ?? [],
+        event.type,
+        JSON.stringify(event.payload ?? {}),
+        event.actorOrganisationId,
+      ],
+    );
+    // PostgreSQL folds identical notifications of one transaction into one.
+    await em.query(`SELECT pg_notify('${LIVE_NEW_CHANNEL}', '')`);
+  }
+}
+
+/** The subset of a grant that travels in grant.* events (no free text: basis reference and reason stay in REST). */
+export interface GrantLike {
+  id: string;
+  recipientId: string;
+  granteeOrganisationId: string;
+  fieldGroups: string[];
+  permissions: string[];
+  legalBasis: string;
+  validFrom: string;
+  validUntil: string | null;
+  revokedAt: string | null;
+}
+
+/** A grant.* event for the lead organisation's and the grantee organisation's rooms. */
+export function grantLiveEvent(
+  type: 'grant.created' | 'grant.revoked',
+  grant: GrantLike,
+  leadOrganisationId: string,
+  actorOrganisationId: string,
+): LiveEventInput {
+  const { id, recipientId, granteeOrganisationId, fieldGroups, permissions, legalBasis, validFrom, validUntil, revokedAt } =
+    grant;
+  return {
+    type,
+    recipientId,
+    organisationIds: [leadOrganisationId, granteeOrganisationId],
+    actorOrganisationId,
+    payload: {
+      grant: { id, recipientId, granteeOrganisationId, fieldGroups, permissions, legalBasis, validFrom, validUntil, revokedAt },
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { Inject } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import type { Namespace } from 'socket.io';
+import { LIVE_NAMESPACE, type LiveAck } from '#libs/contracts/index.js';
+import { SessionService } from '#libs/identity/index.js';
+import { APP_CONFIG, type AppConfig, type RequestMeta, uuidv7 } from '#libs/platform/index.js';
+import { parseRenew, parseSubscribe, parseUnsubscribe } from './live-payloads.js';
+import { LiveService, type LiveSocket } from './live.service.js';
+import { TokenBucket } from './token-bucket.js';
+
+const VALIDATION_FAILED = { ok: false, code: 'VALIDATION_FAILED' } as const;
+
+/**
+ * The /live namespace. Nest guards do not run on a Socket.IO connection, so the handshake is authenticated in the
+ * namespace middleware (`afterInit`): a socket exists only once its token and session have been checked.
+ */
+@WebSocketGateway({ namespace: LIVE_NAMESPACE })
+export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  constructor(
+    private readonly live: LiveService,
+    private readonly sessions: SessionService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  afterInit(nsp: Namespace): void {
+    this.live.attach(nsp);
+    nsp.use((socket, next) => {
+      const token: unknown = socket.handshake.auth?.token;
+      if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
+        next(new Error('unauthorized'));
+        return;
+      }
+      this.sessions.authenticate(token, this.meta(socket as LiveSocket)).then(
+        ({ tokenExpiresAt, ...caller }) => {
+          const options = this.live.options;
+          socket.data = {
+            caller,
+            tokenExpiresAt,
+            subscriptions: new Set<string>(),
+            bucket: new TokenBucket(options.eventsPerSecond, options.eventBurst),
+            refusals: 0,
+          };
+          next();
+        },
+        () => next(new Error('unauthorized')),
+      );
+    });
+  }
+
+  handleConnection(socket: LiveSocket): void {
+    // A rate limit on every client event, ahead of the handlers: an over-eager client is refused, a flood cut off.
+    socket.use((packet, next) => {
+      if (socket.data.bucket.take()) {
+        next();
+        return;
+      }
+      const ack = packet[packet.length - 1];
+      if (typeof ack === 'function') ack({ ok: false, code: 'RATE_LIMITED' });
+      if (++socket.data.refusals >= this.live.options.refusalsBeforeDisconnect) socket.disconnect(true);
+    });
+    this.live.registerSocket(socket);
+  }
+
+  handleDisconnect(socket: LiveSocket): void {
+    if (socket.data?.caller) this.live.unregisterSocket(socket);
+  }
+
+  @SubscribeMessage('subscribe')
+  async subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<LiveAck<{ seq: number }>> {
+    const payload = parseSubscribe(body);
+    if (!payload) return VALIDATION_FAILED;
+    try {
+      return await this.live.subscribe(socket, payload.recipientId, payload.sinceSeq);
+    } catch (error) {
+      this.live.logError('subscribe failed', error);
+      return { ok: false, code: 'INTERNAL_ERROR' };
+    }
+  }
+
+  @SubscribeMessage('unsubscribe')
+  unsubscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): LiveAck {
+    const payload = parseUnsubscribe(body);
+    if (!payload) return VALIDATION_FAILED;
+    this.live.unsubscribe(socket, payload.recipientId);
+    return { ok: true };
+  }
+
+  @SubscribeMessage('auth.renew')
+  async renew(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<LiveAck<{ expiresAt: string }>> {
+    const payload = parseRenew(body);
+    if (!payload) return VALIDATION_FAILED;
+    try {
+      const { tokenExpiresAt, ...caller } = await this.sessions.authenticate(payload.token, this.meta(socket));
+      if (socket.disconnected || !this.live.renew(socket, caller, tokenExpiresAt)) return { ok: false, code: 'UNAUTHORIZED' };
+      return { ok: true, expiresAt: new Date(tokenExpiresAt).toISOString() };
+    } catch {
+      return { ok: false, code: 'UNAUTHORIZED' };
+    }
+  }
+
+  private meta(socket: LiveSocket): RequestMeta {
+    const headers = socket.handshake.headers;
+    const forwarded = headers['x-forwarded-for'];
+    const ip =
+      this.config.trustProxy && typeof forwarded === 'string' ? forwarded.split(',')[0].trim() : socket.handshake.address;
+    const ua = headers['user-agent'];
+    return { requestId: uuidv7(), ip, userAgent: typeof ua === 'string' ? ua.slice(0, 512) : '' };
+  }
+}
