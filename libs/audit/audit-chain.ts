@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** One advisory-lock key for the sealer: one sealing transaction at a time across every instance. */
-export const SEALER_LOCK = 727_002;
+export const SEALER_LOCK = 727_201;
 
 /**
  * The columns of an event as the API shows them, selected so that every value arrives as a string, a string array
