@@ -5,6 +5,9 @@ import { Consents1763800000210 } from './1763800000210-Consents.js';
 import { Grants1763800000220 } from './1763800000220-Grants.js';
 import { RecipientHistory1763800000230 } from './1763800000230-RecipientHistory.js';
 import { LiveEvents1763800000500 } from './1763800000500-LiveEvents.js';
+import { IdempotencyKeys1763800000900 } from './1763800000900-IdempotencyKeys.js';
+import { CaseNotes1763800005000 } from './1763800005000-CaseNotes.js';
+import { RecipientNameSearch1763800005100 } from './1763800005100-RecipientNameSearch.js';
 
 /** Every migration, in order. Listed explicitly so that the same list serves the server, the tests and the benchmarks. */
 export const MIGRATIONS = [
@@ -15,4 +18,7 @@ export const MIGRATIONS = [
   Grants1763800000220,
   RecipientHistory1763800000230,
   LiveEvents1763800000500,
+  IdempotencyKeys1763800000900,
+  CaseNotes1763800005000,
+  RecipientNameSearch1763800005100,
 ];

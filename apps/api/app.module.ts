@@ -4,9 +4,10 @@ import type { Logger } from 'pino';
 import { AccessModule, RecipientRules } from '#libs/access/index.js';
 import { AuditModule } from '#libs/audit/index.js';
 import { dataSourceOptions } from '#libs/database/index.js';
+import { IdempotencyModule } from '#libs/idempotency/index.js';
 import { IdentityModule, IdentityRules } from '#libs/identity/index.js';
-import { RecipientsModule } from '#libs/recipients/index.js';
-import { GrantAccessPolicy, LiveModule, type LiveOptions } from '#libs/live/index.js';
+import { NotesModule, RecipientsModule } from '#libs/recipients/index.js';
+import { CaseNoteLiveSource, GrantAccessPolicy, LiveModule, type LiveOptions } from '#libs/live/index.js';
 import { type AppConfig, PlatformModule, RULES_CONTRIBUTORS, type RulesContributor } from '#libs/platform/index.js';
 
 /** Composition only: each library is one module and one vertical slice. */
@@ -21,10 +22,12 @@ export class AppModule {
         PlatformModule.forRoot(config, logger),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
         AuditModule,
+        IdempotencyModule,
         IdentityModule,
         AccessModule,
         RecipientsModule,
-        LiveModule.forRoot({ access: GrantAccessPolicy, options: live }),
+        NotesModule,
+        LiveModule.forRoot({ access: GrantAccessPolicy, notes: CaseNoteLiveSource, options: live }),
       ],
       providers: [
         {

@@ -1,9 +1,31 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { AuditService } from '#libs/audit/index.js';
+import { Idempotent, type RecheckContext } from '#libs/idempotency/index.js';
 import { AuditAction, type Caller, CurrentUser, PageQueryDto, Roles, UuidPipe } from '#libs/platform/index.js';
 import { CreateConsentDto, CreateGrantDto, GrantRegistryQueryDto, RevokeGrantDto, WithdrawConsentDto } from './access.dto.js';
 import { ConsentsService } from './consents.service.js';
 import { GrantsService } from './grants.service.js';
+
+/**
+ * Before a remembered grant or consent creation is replayed: the caller must still be the recipient's lead
+ * organisation (404 / 403 as a fresh request), and the replayed record is audited as read.
+ */
+const leadRecheck =
+  (resourceType: 'grant' | 'consent') =>
+  ({ get, caller, params, replayed }: RecheckContext) =>
+    get(DataSource).transaction(async (em) => {
+      await get(GrantsService).requireLead(em, caller, params.id);
+      await get(AuditService).record(em, caller, {
+        action: `${resourceType}.read`,
+        resourceType,
+        resourceId: (replayed as { id?: string } | null)?.id ?? null,
+        recipientId: params.id,
+        legalBasis: 'lead_organisation',
+        details: { idempotentReplay: true },
+      });
+    });
 
 @ApiTags('grants')
 @ApiBearerAuth()
@@ -22,6 +44,7 @@ export class GrantsController {
   @Post('recipients/:id/grants')
   @Roles('caseworker', 'org_admin')
   @AuditAction('grant.create')
+  @Idempotent({ recheck: leadRecheck('grant') })
   @ApiOperation({ summary: 'Grant an organisation access to field groups of a recipient (lead organisation only)' })
   create(@CurrentUser() caller: Caller, @Param('id', UuidPipe) id: string, @Body() dto: CreateGrantDto) {
     return this.grants.create(caller, id, dto);
@@ -66,6 +89,7 @@ export class ConsentsController {
 
   @Post()
   @AuditAction('consent.create')
+  @Idempotent({ recheck: leadRecheck('consent') })
   @ApiOperation({ summary: 'Record a consent (lead organisation only)' })
   create(@CurrentUser() caller: Caller, @Param('id', UuidPipe) id: string, @Body() dto: CreateConsentDto) {
     return this.consents.create(caller, id, dto);

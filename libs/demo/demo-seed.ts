@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { OrganisationKind, Role } from '#libs/contracts/index.js';
 import { PasswordService } from '#libs/identity/index.js';
 import { uuidv7 } from '#libs/platform/index.js';
+import { seedDemoNotes } from './demo-notes.js';
 import { seedRecipients } from './demo-recipients.js';
 
 /** Every demo account shares this password; the demo city exists only where SEED_DEMO is on. */
@@ -130,6 +131,7 @@ export async function seedDemo(dataSource: DataSource): Promise<DemoCity | null>
     if (count > 0) return null;
     const identity = await seedIdentity(em);
     await seedRecipients(em, identity);
+    await seedDemoNotes(em);
     return {
       password: DEMO_PASSWORD,
       logins: DEMO_ORGANISATIONS.flatMap((org) => org.users.map((u) => ({ loginId: u.loginId, role: u.role, organisation: org.name }))),

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type Caller, CurrentUser, ifMatchVersion, PageQueryDto, UuidPipe, withEtag, Roles } from '#libs/platform/index.js';
+import { Idempotent } from '#libs/idempotency/index.js';
 import { CreateOrganisationDto, UpdateOrganisationDto } from './dto/organisation.dto.js';
 import { OrganisationsService } from './organisations.service.js';
 
@@ -22,6 +23,7 @@ export class OrganisationsController {
   }
 
   @Post()
+  @Idempotent()
   @Roles('system_admin')
   create(@CurrentUser() caller: Caller, @Body() dto: CreateOrganisationDto) {
     return this.organisations.create(caller, dto);

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type Caller, CurrentUser, ifMatchVersion, UuidPipe, withEtag, AuditAction, Roles } from '#libs/platform/index.js';
+import { Idempotent } from '#libs/idempotency/index.js';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
 
@@ -23,6 +24,7 @@ export class UsersController {
   }
 
   @Post()
+  @Idempotent()
   @AuditAction('user.create')
   create(@CurrentUser() caller: Caller, @Body() dto: CreateUserDto) {
     return this.users.create(caller, dto);

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AuditAction, type Caller, CurrentUser, PageQueryDto, Roles, UuidPipe, withEtag } from '#libs/platform/index.js';
+import { Idempotent } from '#libs/idempotency/index.js';
 import { RecipientBodyDto, RecipientListQueryDto } from './recipient.dto.js';
 import { RecipientsService } from './recipients.service.js';
 
@@ -21,6 +22,10 @@ export class RecipientsController {
 
   @Post()
   @AuditAction('recipient.create')
+  // A replay reads the recipient again through the normal read path: access re-checked, projection and audit as a GET.
+  @Idempotent({
+    recheck: ({ get, caller, replayed }) => get(RecipientsService).get(caller, (replayed as { id: string }).id),
+  })
   @ApiOperation({ summary: 'Open a recipient (caseworkers of municipal departments and welfare offices); the org becomes lead' })
   create(@CurrentUser() caller: Caller, @Body() dto: RecipientBodyDto) {
     return this.recipients.create(caller, dto);

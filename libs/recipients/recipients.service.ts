@@ -19,7 +19,7 @@ import {
   uuidv7,
   versionConflict,
 } from '#libs/platform/index.js';
-import { recipientSearchKey } from './search-key.js';
+import { nameSearchSql, recipientSearchKey, searchQueryKey } from './search-key.js';
 import type { RecipientBodyDto, RecipientListQueryDto } from './recipient.dto.js';
 import {
   ALL_RECIPIENT_FIELDS,
@@ -45,7 +45,6 @@ const GRADES: Record<string, string[]> = {
 const invalid = (field: string, constraint: string, message: string) =>
   new AppError('VALIDATION_FAILED', { message, details: [{ field, constraint, message }] });
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Canonical stored form of a written value (what history compares and records). */
 function normalise(field: RecipientField, value: unknown): unknown {
@@ -311,10 +310,8 @@ export class RecipientsService {
       const filters: string[] = [];
       if (query.status) filters.push(`r.status = ${params.add(query.status)}`);
       if (query.category) filters.push(`${params.add(query.category)} = ANY (r.support_categories)`);
-      if (query.q !== undefined && query.q.trim() !== '') {
-        const key = recipientSearchKey(query.q);
-        filters.push(`r.search_key LIKE '%' || ${params.add(escapeLike(key))} || '%'`);
-      }
+      const searchKey = query.q === undefined ? '' : searchQueryKey(query.q);
+      if (searchKey !== '') filters.push(nameSearchSql('r', searchKey, params));
       const fnk = `coalesce(r.family_name_kana, '')`;
       const gnk = `coalesce(r.given_name_kana, '')`;
       if (after) {

@@ -48,4 +48,26 @@ describe('demo city: recipients, consent and grants give each partner a realisti
     expectError(await t.get('/recipients', tokens['kansa.auditor']), 403, 'ROLE_FORBIDDEN');
     expectError(await t.get('/recipients', tokens['sysadmin']), 403, 'ROLE_FORBIDDEN');
   });
+
+  it('seeds case notes from several organisations, read under the sensitivity rules, and finds 髙 names by 高', async () => {
+    const [{ orgs, notes }] = await t.ownerQuery(
+      'SELECT count(DISTINCT author_organisation_id)::int AS orgs, count(*)::int AS notes FROM case_notes',
+    );
+    expect(orgs).toBeGreaterThanOrEqual(4);
+    expect(notes).toBeGreaterThanOrEqual(60);
+    const [r] = await t.ownerQuery(
+      `SELECT recipient_id AS id, author_organisation_id AS author FROM case_notes n JOIN organisations o ON o.id = n.author_organisation_id
+        WHERE sensitivity = 'author_org_only' AND o.kind = 'disability_consultation' LIMIT 1`,
+    );
+    const lead = (await t.ownerQuery('SELECT u.login_id FROM recipients r JOIN users u ON u.organisation_id = r.lead_organisation_id WHERE r.id = $1 AND u.role = $2', [r.id, 'caseworker']))[0].login_id;
+    const asLead = await t.get(`/recipients/${r.id}/notes?limit=200`, tokens[lead]);
+    expect(asLead.status).toBe(200);
+    expect(asLead.body.items.length).toBeGreaterThan(0);
+    expect(asLead.body.items.some((n: any) => n.sensitivity === 'author_org_only' && n.authorOrganisationId === r.author)).toBe(false);
+    const asAuthor = await t.get(`/recipients/${r.id}/notes?limit=200`, tokens['himawari.cw']);
+    expect(asAuthor.body.items.some((n: any) => n.sensitivity === 'author_org_only')).toBe(true);
+    const takahashi = await t.ownerQuery(`SELECT id, family_name FROM recipients WHERE family_name ~ '髙'`);
+    const all = [...(await t.get('/recipients?q=高&limit=200', tokens['kaigo.cw'])).body.items, ...(await t.get('/recipients?q=高&limit=200', tokens['fukushi.cw'])).body.items];
+    for (const row of takahashi) expect(all.map((x: any) => x.id)).toContain(row.id);
+  });
 });

@@ -1,0 +1,358 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AccessService, type ResolvedAccess } from '#libs/access/index.js';
+import { AuditService } from '#libs/audit/index.js';
+import { LiveOutbox } from '#libs/live/live-outbox.js';
+import type { FieldGroup } from '#libs/contracts/index.js';
+import {
+  AppError,
+  type Caller,
+  decodeCursor,
+  notFound,
+  type Page,
+  pageLimit,
+  toPage,
+  uuidv7,
+  versionConflict,
+} from '#libs/platform/index.js';
+import type { CreateNoteDto, ListNotesQueryDto, NotesPageQueryDto, UpdateNoteDto } from './note.dto.js';
+import { NOTE_COLUMNS, type NoteJson, noteJson, type NoteRevisionJson, noteRevisionJson, type NoteRow, REVISION_COLUMNS } from './note.entity.js';
+
+/** What one organisation may do with the notes of one recipient, derived from its access to that recipient. */
+export interface NoteAccess {
+  access: ResolvedAccess;
+  /** notes.read (or lead): `normal` notes of every organisation. */
+  readsShared: boolean;
+  /** …and the `health` field group as well: `sensitive` notes too. */
+  readsSensitive: boolean;
+  /** notes.write (or lead): may write notes, and edit or retract its own. */
+  writes: boolean;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+/** Bare dates in filters are days as the city's staff see them. */
+const LOCAL_OFFSET = '+09:00';
+
+const noteNotFound = () => notFound('Note not found');
+
+/**
+ * Case notes (支援経過記録). Which notes an organisation reads is decided in SQL from its access to the recipient:
+ * its own organisation's notes always (while it can see the recipient), `normal` notes with notes.read,
+ * `sensitive` ones with notes.read and the `health` group, `author_org_only` ones never unless it wrote them.
+ */
+@Injectable()
+export class NotesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+    private readonly live: LiveOutbox,
+  ) {}
+
+  /** Resolves the caller's access to the recipient; a recipient it cannot see does not exist for it (404). */
+  async noteAccess(em: EntityManager, caller: Caller, recipientId: string): Promise<NoteAccess> {
+    const access = await this.access.resolve(em, caller, recipientId);
+    if (!access.visible) throw notFound('Recipient not found');
+    const readsShared = access.isLead || access.permissions.includes('notes.read');
+    return {
+      access,
+      readsShared,
+      readsSensitive: readsShared && access.fieldGroups.includes('health'),
+      writes: access.isLead || access.permissions.includes('notes.write'),
+    };
+  }
+
+  /**
+   * The visibility rule as one SQL condition over note (or revision) columns. `sensitivity` and the author
+   * organisation are read from the given aliases; `orgParam` is the caller organisation's placeholder.
+   */
+  private visibleSql(na: NoteAccess, sensitivity: string, authorOrg: string, orgParam: string): string {
+    const shared: string[] = [];
+    if (na.readsShared) shared.push(`'normal'`);
+    if (na.readsSensitive) shared.push(`'sensitive'`);
+    const own = `${authorOrg} = ${orgParam}::uuid`;
+    return shared.length === 0 ? `(${own})` : `(${own} OR ${sensitivity} IN (${shared.join(', ')}))`;
+  }
+
+  async list(caller: Caller, recipientId: string, query: ListNotesQueryDto): Promise<Page<NoteJson>> {
+    const limit = pageLimit(query);
+    const after = decodeCursor(query.cursor, 2);
+    if (after && (typeof after[0] !== 'string' || typeof after[1] !== 'string' || Number.isNaN(Date.parse(after[0])))) {
+      throw new AppError('INVALID_CURSOR', { message: 'The cursor is not one this API issued' });
+    }
+    return this.dataSource.transaction(async (em) => {
+      const na = await this.noteAccess(em, caller, recipientId);
+      if (!na.readsShared && !na.writes) await this.assertWroteAny(em, caller, recipientId);
+      const params: unknown[] = [recipientId, caller.organisationId];
+      const add = (value: unknown) => `$${params.push(value)}`;
+      const where = [`n.recipient_id = $1`, this.visibleSql(na, 'n.sensitivity', 'n.author_organisation_id', '$2')];
+      if (!query.includeRetracted) where.push(`n.retracted_at IS NULL`);
+      if (query.contactType) where.push(`n.contact_type = ${add(query.contactType)}`);
+      if (query.authorOrganisationId) where.push(`n.author_organisation_id = ${add(query.authorOrganisationId)}::uuid`);
+      if (query.from) {
+        where.push(`n.occurred_at >= ${add(DATE_ONLY.test(query.from) ? `${query.from}T00:00:00${LOCAL_OFFSET}` : query.from)}::timestamptz`);
+      }
+      if (query.to) {
+        where.push(
+          DATE_ONLY.test(query.to)
+            ? `n.occurred_at < (${add(`${query.to}T00:00:00${LOCAL_OFFSET}`)}::timestamptz + interval '1 day')`
+            : `n.occurred_at <= ${add(query.to)}::timestamptz`,
+        );
+      }
+      // Keyset on (created_at, id): a note inserted meanwhile lands above the cursor, never shifts a later page.
+      if (after) where.push(`(n.created_at, n.id) < (${add(after[0])}::timestamptz, ${add(after[1])}::uuid)`);
+      const rows: NoteRow[] = await em.query(
+        `SELECT ${NOTE_COLUMNS('n')} FROM case_notes n WHERE ${where.join(' AND ')}
+          ORDER BY n.created_at DESC, n.id DESC LIMIT ${add(limit + 1)}`,
+        params,
+      );
+      const page = toPage(rows, limit, (r) => [r.createdAt.toISOString(), r.id], noteJson);
+      await this.audit.record(em, caller, {
+        action: 'note.list',
+        resourceType: 'note',
+        recipientId,
+        recipientIds: [recipientId],
+        ...this.basis(na.access),
+        fieldGroups: this.groupsRead(page.items),
+        details: { noteIds: page.items.map((n) => n.id) },
+      });
+      return page;
+    });
+  }
+
+  async get(caller: Caller, recipientId: string, noteId: string): Promise<NoteJson> {
+    return this.dataSource.transaction(async (em) => {
+      const { na, row } = await this.findVisible(em, caller, recipientId, noteId);
+      const note = noteJson(row);
+      await this.audit.record(em, caller, {
+        action: 'note.read',
+        resourceType: 'note',
+        resourceId: noteId,
+        recipientId,
+        ...this.basis(na.access),
+        fieldGroups: this.groupsRead([note]),
+      });
+      return note;
+    });
+  }
+
+  /** Every version of a note, newest first; versions the caller could not read under their sensitivity are left out. */
+  async history(caller: Caller, recipientId: string, noteId: string, query: NotesPageQueryDto): Promise<Page<NoteRevisionJson>> {
+    const limit = pageLimit(query);
+    const after = decodeCursor(query.cursor, 1);
+    if (after && typeof after[0] !== 'number') throw new AppError('INVALID_CURSOR', { message: 'The cursor is not one this API issued' });
+    return this.dataSource.transaction(async (em) => {
+      const { na } = await this.findVisible(em, caller, recipientId, noteId);
+      const params: unknown[] = [noteId, caller.organisationId];
+      const where = [`v.note_id = $1`, this.visibleSql(na, 'v.sensitivity', 'n.author_organisation_id', '$2')];
+      if (after) where.push(`v.version < $${params.push(after[0])}`);
+      const rows = await em.query(
+        `SELECT ${REVISION_COLUMNS('v')} FROM case_note_revisions v JOIN case_notes n ON n.id = v.note_id
+          WHERE ${where.join(' AND ')} ORDER BY v.version DESC LIMIT $${params.push(limit + 1)}`,
+        params,
+      );
+      const page = toPage(rows, limit, (r: { version: number }) => [r.version], noteRevisionJson);
+      await this.audit.record(em, caller, {
+        action: 'note.read',
+        resourceType: 'note',
+        resourceId: noteId,
+        recipientId,
+        ...this.basis(na.access),
+        fieldGroups: this.groupsRead(page.items),
+        details: { view: 'history', versions: page.items.map((v) => v.version) },
+      });
+      return page;
+    });
+  }
+
+  async create(caller: Caller, recipientId: string, dto: CreateNoteDto): Promise<NoteJson> {
+    return this.dataSource.transaction(async (em) => {
+      const na = await this.noteAccess(em, caller, recipientId);
+      if (!na.writes) throw new AppError('GRANT_SCOPE_MISSING', { message: 'Writing notes needs the notes.write permission' });
+      const id = uuidv7();
+      const [row]: NoteRow[] = await em.query(
+        `INSERT INTO case_notes (id, recipient_id, author_user_id, author_organisation_id, occurred_at, contact_type,
+           counterpart, title, body, sensitivity)
+         VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7, $8, $9, $10)
+         RETURNING ${NOTE_COLUMNS('case_notes')}`,
+        [
+          id,
+          recipientId,
+          caller.userId,
+          caller.organisationId,
+          dto.occurredAt,
+          dto.contactType,
+          dto.counterpart ?? null,
+          dto.title ?? null,
+          dto.body,
+          dto.sensitivity,
+        ],
+      );
+      await this.writeRevision(em, caller, id, 'create');
+      await this.audit.record(em, caller, {
+        action: 'note.create',
+        resourceType: 'note',
+        resourceId: id,
+        recipientId,
+        ...this.basis(na.access),
+        fieldGroups: this.groupsRead([dto]),
+        details: { sensitivity: dto.sensitivity, contactType: dto.contactType },
+      });
+      await this.publish(em, caller, 'note.created', recipientId, id);
+      return noteJson(row);
+    });
+  }
+
+  /**
+   * Before a remembered POST is replayed: the caller must still be allowed to write notes on the recipient
+   * (404 / 403 as a fresh request), and the replayed note is recorded as read.
+   */
+  async recheckCreate(caller: Caller, recipientId: string, replayed: unknown): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      const na = await this.noteAccess(em, caller, recipientId);
+      if (!na.writes) throw new AppError('GRANT_SCOPE_MISSING', { message: 'Writing notes needs the notes.write permission' });
+      const id = (replayed as { id?: string } | null)?.id;
+      await this.audit.record(em, caller, {
+        action: 'note.read',
+        resourceType: 'note',
+        resourceId: id ?? null,
+        recipientId,
+        ...this.basis(na.access),
+        details: { idempotentReplay: true },
+      });
+    });
+  }
+
+  async update(caller: Caller, recipientId: string, noteId: string, expectedVersion: number, dto: UpdateNoteDto): Promise<NoteJson> {
+    return this.dataSource.transaction(async (em) => {
+      const { na, row } = await this.findOwn(em, caller, recipientId, noteId);
+      if (row.retractedAt) throw new AppError('ALREADY_RETRACTED', { message: 'A retracted note cannot be edited' });
+      if (row.version !== expectedVersion) throw versionConflict(row.version);
+      const columns: Record<keyof UpdateNoteDto, string> = {
+        occurredAt: 'occurred_at',
+        contactType: 'contact_type',
+        counterpart: 'counterpart',
+        title: 'title',
+        body: 'body',
+        sensitivity: 'sensitivity',
+      };
+      const params: unknown[] = [noteId, expectedVersion];
+      const sets: string[] = [];
+      const changed: string[] = [];
+      for (const [field, column] of Object.entries(columns) as [keyof UpdateNoteDto, string][]) {
+        const value = dto[field];
+        if (value === undefined) continue;
+        const current = field === 'occurredAt' ? row.occurredAt.toISOString() : row[field];
+        const next = field === 'occurredAt' ? new Date(value as string).toISOString() : value;
+        if (current === next) continue;
+        sets.push(`${column} = $${params.push(value)}${field === 'occurredAt' ? '::timestamptz' : ''}`);
+        changed.push(field);
+      }
+      if (sets.length === 0) return noteJson(row);
+      const [result, count]: [NoteRow[], number] = await em.query(
+        `UPDATE case_notes SET ${sets.join(', ')}, version = version + 1,
+           updated_at = date_trunc('milliseconds', clock_timestamp())
+         WHERE id = $1 AND version = $2 RETURNING ${NOTE_COLUMNS('case_notes')}`,
+        params,
+      );
+      if (count !== 1) throw versionConflict(row.version);
+      await this.writeRevision(em, caller, noteId, 'update');
+      await this.audit.record(em, caller, {
+        action: 'note.update',
+        resourceType: 'note',
+        resourceId: noteId,
+        recipientId,
+        ...this.basis(na.access),
+        fieldGroups: this.groupsRead([row, noteJson(result[0])]),
+        details: { fields: changed },
+      });
+      await this.publish(em, caller, 'note.updated', recipientId, noteId);
+      return noteJson(result[0]);
+    });
+  }
+
+  async retract(caller: Caller, recipientId: string, noteId: string, reason: string): Promise<NoteJson> {
+    return this.dataSource.transaction(async (em) => {
+      const { na, row } = await this.findOwn(em, caller, recipientId, noteId);
+      if (row.retractedAt) throw new AppError('ALREADY_RETRACTED', { message: 'This note is already retracted' });
+      const [result]: [NoteRow[], number] = await em.query(
+        `UPDATE case_notes SET retracted_at = date_trunc('milliseconds', clock_timestamp()), retracted_by = $2,
+           retract_reason = $3, version = version + 1, updated_at = date_trunc('milliseconds', clock_timestamp())
+         WHERE id = $1 RETURNING ${NOTE_COLUMNS('case_notes')}`,
+        [noteId, caller.userId, reason],
+      );
+      await this.writeRevision(em, caller, noteId, 'retract');
+      await this.audit.record(em, caller, {
+        action: 'note.retract',
+        resourceType: 'note',
+        resourceId: noteId,
+        recipientId,
+        ...this.basis(na.access),
+      });
+      await this.publish(em, caller, 'note.updated', recipientId, noteId);
+      return noteJson(result[0]);
+    });
+  }
+
+  /** Live event in the same transaction: only the note id travels; each receiver gets the note if it may read it. */
+  private publish(em: EntityManager, caller: Caller, type: 'note.created' | 'note.updated', recipientId: string, noteId: string) {
+    return this.live.publish(em, { type, recipientId, actorOrganisationId: caller.organisationId, payload: { noteId } });
+  }
+
+  /** A note the caller may read: 404 when it is not there for the caller; 403 when the caller reads no notes at all. */
+  private async findVisible(em: EntityManager, caller: Caller, recipientId: string, noteId: string, lock = false) {
+    const na = await this.noteAccess(em, caller, recipientId);
+    const [row]: NoteRow[] = await em.query(
+      `SELECT ${NOTE_COLUMNS('n')} FROM case_notes n
+        WHERE n.id = $1 AND n.recipient_id = $3 AND ${this.visibleSql(na, 'n.sensitivity', 'n.author_organisation_id', '$2')}
+        ${lock ? 'FOR UPDATE' : ''}`,
+      [noteId, caller.organisationId, recipientId],
+    );
+    if (!row) {
+      // Without notes.read the answer is the same whether the note exists or not: no existence is revealed.
+      if (!na.readsShared) throw new AppError('GRANT_SCOPE_MISSING', { message: 'Reading notes needs the notes.read permission' });
+      throw noteNotFound();
+    }
+    return { na, row };
+  }
+
+  /** A note the caller wrote and may still change (locked for the change): author and notes.write, else 403. */
+  private async findOwn(em: EntityManager, caller: Caller, recipientId: string, noteId: string) {
+    const found = await this.findVisible(em, caller, recipientId, noteId, true);
+    if (found.row.authorUserId !== caller.userId) {
+      throw new AppError('NOT_AUTHOR', { message: "Only the note's author may change it" });
+    }
+    if (!found.na.writes) throw new AppError('GRANT_SCOPE_MISSING', { message: 'Changing notes needs the notes.write permission' });
+    return found;
+  }
+
+  /** Listing without notes.read or notes.write is for an organisation that wrote notes here (it reads its own). */
+  private async assertWroteAny(em: EntityManager, caller: Caller, recipientId: string): Promise<void> {
+    const own = await em.query(`SELECT 1 FROM case_notes WHERE recipient_id = $1 AND author_organisation_id = $2 LIMIT 1`, [
+      recipientId,
+      caller.organisationId,
+    ]);
+    if (own.length === 0) throw new AppError('GRANT_SCOPE_MISSING', { message: 'Reading notes needs the notes.read permission' });
+  }
+
+  private writeRevision(em: EntityManager, caller: Caller, noteId: string, change: 'create' | 'update' | 'retract') {
+    return em.query(
+      `INSERT INTO case_note_revisions (note_id, version, occurred_at, contact_type, counterpart, title, body, sensitivity,
+         retracted_at, retract_reason, written_by, written_by_organisation_id, change)
+       SELECT id, version, occurred_at, contact_type, counterpart, title, body, sensitivity, retracted_at, retract_reason,
+              $2, $3, $4
+         FROM case_notes WHERE id = $1`,
+      [noteId, caller.userId, caller.organisationId, change],
+    );
+  }
+
+  private basis(access: ResolvedAccess) {
+    return { legalBasis: access.legalBasis ?? undefined, grantId: access.grantIds[0] ?? undefined };
+  }
+
+  /** Sensitive notes carry health information: the event names the group when any was returned. */
+  private groupsRead(items: { sensitivity: string }[]): FieldGroup[] | undefined {
+    return items.some((n) => n.sensitivity === 'sensitive') ? ['health'] : undefined;
+  }
+}
