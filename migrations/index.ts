@@ -4,6 +4,7 @@ import { Recipients1763800000200 } from './1763800000200-Recipients.js';
 import { Consents1763800000210 } from './1763800000210-Consents.js';
 import { Grants1763800000220 } from './1763800000220-Grants.js';
 import { RecipientHistory1763800000230 } from './1763800000230-RecipientHistory.js';
+import { GrantShapeIndex1763800000240 } from './1763800000240-GrantShapeIndex.js';
 import { LiveEvents1763800000500 } from './1763800000500-LiveEvents.js';
 import { IdempotencyKeys1763800000900 } from './1763800000900-IdempotencyKeys.js';
 import { CaseNotes1763800005000 } from './1763800005000-CaseNotes.js';
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   Consents1763800000210,
   Grants1763800000220,
   RecipientHistory1763800000230,
+  GrantShapeIndex1763800000240,
   LiveEvents1763800000500,
   IdempotencyKeys1763800000900,
   CaseNotes1763800005000,

@@ -6,8 +6,8 @@ import { AuditModule } from '#libs/audit/index.js';
 import { dataSourceOptions } from '#libs/database/index.js';
 import { IdempotencyModule } from '#libs/idempotency/index.js';
 import { IdentityModule, IdentityRules } from '#libs/identity/index.js';
-import { NotesModule, RecipientsModule } from '#libs/recipients/index.js';
 import { CaseNoteLiveSource, GrantAccessPolicy, LiveModule, type LiveOptions } from '#libs/live/index.js';
+import { NotesModule, RecipientsModule } from '#libs/recipients/index.js';
 import { type AppConfig, PlatformModule, RULES_CONTRIBUTORS, type RulesContributor } from '#libs/platform/index.js';
 
 /** Composition only: each library is one module and one vertical slice. */

@@ -58,6 +58,8 @@ export async function createApp(
     void reply.header('cache-control', 'no-store');
     void reply.header('x-content-type-options', 'nosniff');
   });
+  // PATCH bodies are JSON Merge Patch (RFC 7396); clients may label them as such.
+  fastify.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
   // The API speaks JSON only: a body of another type is refused before any parser or handler sees it.
   fastify.addHook('preParsing', async (req) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;

@@ -66,11 +66,22 @@ const NONE: ResolvedAccess = {
  */
 @Injectable()
 export class AccessService {
-  /** Distinct shapes of the organisation's active grants (served by the covering grant index). */
+  /**
+   * Distinct shapes of the organisation's active grants. A loose index scan (recursive CTE over
+   * grants_grantee_shape_idx): one index probe per distinct shape, however many grants the organisation holds.
+   */
   async grantShapes(em: EntityManager, organisationId: string): Promise<GrantShape[]> {
+    const next = (after: string) => `SELECT g.field_groups, g.permissions FROM grants g
+        WHERE g.grantee_organisation_id = $1 AND ${activeGrantSql('g')} ${after}
+        ORDER BY g.field_groups, g.permissions LIMIT 1`;
     const rows: { field_groups: FieldGroup[]; permissions: GrantPermission[] }[] = await em.query(
-      `SELECT DISTINCT g.field_groups, g.permissions FROM grants g
-        WHERE g.grantee_organisation_id = $1 AND ${activeGrantSql('g')}`,
+      `WITH RECURSIVE s AS (
+         (${next('')})
+         UNION ALL
+         SELECT n.field_groups, n.permissions FROM s
+           CROSS JOIN LATERAL (${next('AND (g.field_groups, g.permissions) > (s.field_groups, s.permissions)')}) n
+       )
+       SELECT field_groups, permissions FROM s`,
       [organisationId],
     );
     return rows.map((row) => ({ fieldGroups: row.field_groups, permissions: row.permissions }));

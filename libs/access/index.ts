@@ -4,3 +4,4 @@ export * from './access-rules.js';
 export * from './grants.service.js';
 export * from './consents.service.js';
 export * from './recipient-ability.js';
+export * from './input-guards.js';

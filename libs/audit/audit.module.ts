@@ -1,11 +1,23 @@
 import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { DENIAL_RECORDER } from '#libs/platform/index.js';
+import { AuditCommitInterceptor } from './audit-context.js';
+import { AuditLogService } from './audit-log.service.js';
+import { AuditSealer } from './audit-sealer.service.js';
+import { AuditController } from './audit.controller.js';
 import { AuditService } from './audit.service.js';
 import { AuditDenialRecorder } from './denial-recorder.service.js';
 
 @Global()
 @Module({
-  providers: [AuditService, { provide: DENIAL_RECORDER, useClass: AuditDenialRecorder }],
-  exports: [AuditService, DENIAL_RECORDER],
+  controllers: [AuditController],
+  providers: [
+    AuditService,
+    AuditSealer,
+    AuditLogService,
+    { provide: APP_INTERCEPTOR, useClass: AuditCommitInterceptor },
+    { provide: DENIAL_RECORDER, useClass: AuditDenialRecorder },
+  ],
+  exports: [AuditService, AuditSealer, DENIAL_RECORDER],
 })
 export class AuditModule {}

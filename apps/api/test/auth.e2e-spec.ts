@@ -87,7 +87,7 @@ describe('auth: login, tokens, refresh, logout, throttling', () => {
     expectError(await t.get('/me', a.accessToken), 401, 'SESSION_ENDED');
     expect((await t.post('/auth/refresh', undefined, { refreshToken: a.refreshToken })).status).toBe(401);
     expect((await t.get('/me', b.accessToken)).status).toBe(200);
-    expectError(await t.post('/auth/logout'), 401, 'UNAUTHENTICATED');
+    expectError(await t.post('/auth/logout', undefined), 401, 'UNAUTHENTICATED');
   });
 
   it('throttles one login id after 5 failures in 15 minutes (known or not), even with the right password', async () => {

@@ -130,6 +130,25 @@ describe('consents: record, list, withdraw (revoking the grants based on them)',
     );
   });
 
+  it('never leaves an active grant on a withdrawn consent when withdrawal and grant creation race', async () => {
+    for (let i = 0; i < 8; i++) {
+      const consent = (await t.post(path(), lead.token, consentBody())).body;
+      const [created, withdrawn] = await Promise.all([
+        t.post(`/recipients/${recipientId}/grants`, lead.token, {
+          granteeOrganisationId: partner.organisationId,
+          fieldGroups: ['basic'],
+          legalBasis: 'consent',
+          consentId: consent.id,
+        }),
+        t.post(`${path()}/${consent.id}/withdraw`, lead.token, {}),
+      ]);
+      expect(withdrawn.status).toBe(200);
+      expect([201, 422]).toContain(created.status);
+      const active = await t.ownerQuery(`SELECT id FROM grants WHERE consent_id = $1 AND revoked_at IS NULL`, [consent.id]);
+      expect(active).toEqual([]);
+    }
+  });
+
   it('is for the lead organisation only: grantee 403, stranger 404, auditor/system_admin 403, anonymous 401, unknown consent 404', async () => {
     const consent = (await t.post(path(), lead.token, consentBody())).body;
     await grant(t, lead.token, recipientId, partner.organisationId, ['basic']);

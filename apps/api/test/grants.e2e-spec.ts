@@ -157,6 +157,26 @@ describe('grants: create, revoke, list, registry', () => {
     expectError(await t.get('/grants?cursor=zzz', auditor.token), 400, 'INVALID_CURSOR');
   });
 
+  it('treats a revoked and an expired grantee like a stranger on every grant and consent route (404)', async () => {
+    const revokedOrg = await t.actor('caseworker', 'disability_facility');
+    const expiredOrg = await t.actor('org_admin', 'disability_consultation');
+    const g1 = await grant(t, lead.token, recipientId, revokedOrg.organisationId, ['basic'], ['notes.read']);
+    await t.post(`${path()}/${g1.id}/revoke`, lead.token, { reason: 'x' });
+    const g2 = await grant(t, lead.token, recipientId, expiredOrg.organisationId, ['basic'], [], {
+      validUntil: new Date(Date.now() + 60_000).toISOString(),
+    });
+    await t.ownerQuery(`UPDATE grants SET valid_from = now() - interval '1 hour', valid_until = now() - interval '1 second' WHERE id = $1`, [g2.id]);
+    for (const who of [revokedOrg, expiredOrg]) {
+      expectError(await t.get(path(), who.token), 404, 'NOT_FOUND');
+      expectError(await t.post(path(), who.token, body({ granteeOrganisationId: other.organisationId })), 404, 'NOT_FOUND');
+      expectError(await t.post(`${path()}/${g1.id}/revoke`, who.token, { reason: 'x' }), 404, 'NOT_FOUND');
+      expectError(await t.get(`/recipients/${recipientId}/consents`, who.token), 404, 'NOT_FOUND');
+      // The registry still lists the organisation's own (ended) grants: it is the record of what was shared with it.
+      const registry = await t.get('/grants', who.token);
+      expect(registry.body.items.map((g: any) => g.active)).toEqual([false]);
+    }
+  });
+
   it('a grant with notes/profile permissions shows up in access.permissions and groups', async () => {
     const w = await t.actor('caseworker', 'care_management_office');
     await grant(t, lead.token, recipientId, w.organisationId, ['basic', 'care'], ['notes.read', 'notes.write', 'profile.write']);

@@ -34,7 +34,7 @@ describe('platform: error contract, limits, health, docs, logs', () => {
   it('publishes an OpenAPI document that lists the routes', async () => {
     const res = await fetch(`${t.baseUrl}/api/docs.json`);
     expect(res.status).toBe(200);
-    const doc = await res.json();
+    const doc = (await res.json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/login', '/api/v1/users', '/api/v1/organisations/{id}', '/api/v1/me']));
   });
 

@@ -113,7 +113,7 @@ describe('recipient access: property test against a simple oracle', () => {
           const seen: any[] = [];
           let cursor: string | null = null;
           do {
-            const res = await t.get(`/recipients?limit=${s.limit}${cursor ? `&cursor=${cursor}` : ''}`, orgs[o].token);
+            const res: { status: number; body: any } = await t.get(`/recipients?limit=${s.limit}${cursor ? `&cursor=${cursor}` : ''}`, orgs[o].token);
             expect(res.status).toBe(200);
             seen.push(...res.body.items);
             cursor = res.body.nextCursor;

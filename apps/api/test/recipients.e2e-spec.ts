@@ -1,3 +1,4 @@
+import { unpackRules } from '@casl/ability/extra';
 import { FIELD_GROUPS, type FieldGroup, RECIPIENT_FIELD_GROUPS } from '#libs/contracts/index.js';
 import { expectError, TestApp } from './harness.js';
 import { createRecipient, FULL_RECIPIENT, grant, groupsIn } from './recipient-fixtures.js';
@@ -88,6 +89,7 @@ describe('recipients: create, read, list, update, history under access control',
     it('validates: required names, value sets, unknown keys, certificate grades (400); unknown care manager org (422)', async () => {
       expectError(await t.post('/recipients', lead.token, { givenName: 'b' }), 400, 'VALIDATION_FAILED');
       expectError(await t.post('/recipients', lead.token, { familyName: 'a', givenName: 'b', sex: 'x' }), 400, 'VALIDATION_FAILED');
+      expectError(await t.post('/recipients', lead.token, { familyName: 'a', givenName: 'b', birthDate: '0000-01-01' }), 400, 'VALIDATION_FAILED');
       expectError(await t.post('/recipients', lead.token, { familyName: 'a', givenName: 'b', nickname: 'c' }), 400, 'VALIDATION_FAILED');
       expectError(await t.post('/recipients', lead.token, { familyName: 'a', givenName: 'b', leadOrganisationId: partner.organisationId }), 403, 'FIELD_NOT_WRITABLE');
       expectError(
@@ -207,6 +209,17 @@ describe('recipients: create, read, list, update, history under access control',
       );
       const org2 = await patch(leadAdmin, { status: 'monitoring' }, res.body.version);
       expect(org2.status).toBe(200);
+    });
+
+    it('accepts the body as application/merge-patch+json too', async () => {
+      const now = await current();
+      const res = await t.request('PATCH', `/recipients/${recipient.id}`, {
+        token: lead.token,
+        rawBody: JSON.stringify({ postalCode: '955-0092' }),
+        headers: { 'content-type': 'application/merge-patch+json', 'if-match': `"${now.version}"` },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.postalCode).toBe('955-0092');
     });
 
     it('428 without If-Match, 412 with a stale one (body carries the current version)', async () => {
@@ -337,6 +350,15 @@ describe('recipients: create, read, list, update, history under access control',
 
     it('400 for a bad cursor, limit or filter; 403 for auditor and system_admin; 401 anonymous', async () => {
       expectError(await t.get('/recipients?cursor=nope', lead.token), 400, 'INVALID_CURSOR');
+      // Well-formed but forged cursors: right shape, values the database could not cast.
+      const forge = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
+      expectError(await t.get(`/recipients?cursor=${forge(['not a time', recipient.id])}`, lead.token), 400, 'INVALID_CURSOR');
+      expectError(await t.get(`/recipients?cursor=${forge([new Date().toISOString(), 'x'])}`, lead.token), 400, 'INVALID_CURSOR');
+      expectError(await t.get(`/recipients?sort=kana&cursor=${forge(['a', 'b', 'c'])}`, lead.token), 400, 'INVALID_CURSOR');
+      expectError(await t.get(`/recipients/${recipient.id}/history?cursor=${forge(['1'])}`, lead.token), 400, 'INVALID_CURSOR');
+      expectError(await t.get(`/recipients/${recipient.id}/grants?cursor=${forge([1, 2])}`, lead.token), 400, 'INVALID_CURSOR');
+      expectError(await t.get(`/recipients/${recipient.id}/consents?cursor=${forge(['x', recipient.id])}`, lead.token), 400, 'INVALID_CURSOR');
+      expectError(await t.get(`/grants?cursor=${forge(['2026-01-01', 'nope'])}`, lead.token), 400, 'INVALID_CURSOR');
       expectError(await t.get('/recipients?limit=0', lead.token), 400, 'VALIDATION_FAILED');
       expectError(await t.get('/recipients?status=dead', lead.token), 400, 'VALIDATION_FAILED');
       expectError(await t.get('/recipients', auditor.token), 403, 'ROLE_FORBIDDEN');
@@ -346,8 +368,10 @@ describe('recipients: create, read, list, update, history under access control',
   });
 
   it('GET /me carries the recipient rules: lead rule, create, one rule per grant shape', async () => {
+    // Whether /me answers raw or packed rules, unpacking gives the raw form back.
+    const raw = (rules: any[]) => rules.map((r) => (Array.isArray(r) ? unpackRules([r as never])[0] : r)) as any[];
     const me = await t.get('/me', partner.token);
-    const recipientRules = me.body.rules.filter((r: any) => r.subject === 'Recipient');
+    const recipientRules = raw(me.body.rules).filter((r: any) => r.subject === 'Recipient');
     expect(recipientRules).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ conditions: { leadOrganisationId: partner.organisationId } }),
@@ -355,7 +379,7 @@ describe('recipients: create, read, list, update, history under access control',
       ]),
     );
     const leadMe = await t.get('/me', lead.token);
-    expect(leadMe.body.rules.some((r: any) => r.subject === 'Recipient' && r.action === 'create')).toBe(true);
-    expect((await t.get('/me', auditor.token)).body.rules.some((r: any) => r.subject === 'Recipient')).toBe(false);
+    expect(raw(leadMe.body.rules).some((r: any) => r.subject === 'Recipient' && r.action === 'create')).toBe(true);
+    expect(raw((await t.get('/me', auditor.token)).body.rules).some((r: any) => r.subject === 'Recipient')).toBe(false);
   });
 });

@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+
+/** prevHash of the first sealed event. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** One advisory-lock key for the sealer: one sealing transaction at a time across every instance. */
+export const SEALER_LOCK = 727_002;
+
+/**
+ * The columns of an event as the API shows them, selected so that every value arrives as a string, a string array
+ * or null (no driver-side parsing that could hide a changed byte). `e` is audit_events; the time is rendered in
+ * SQL because the column is millisecond-precise by constraint and JS dates would be too.
+ */
+export const EVENT_COLUMNS = `
+  e.id::text AS id,
+  to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
+  e.actor_user_id::text AS actor_user_id,
+  e.actor_organisation_id::text AS actor_organisation_id,
+  e.action, e.resource_type, e.resource_id,
+  e.recipient_id::text AS recipient_id,
+  e.recipient_ids::text[] AS recipient_ids,
+  e.outcome, e.field_groups, e.legal_basis,
+  e.grant_id::text AS grant_id,
+  e.ip, e.user_agent, e.request_id,
+  e.details::text AS details`;
+
+export interface EventRow {
+  id: string;
+  at: string;
+  actor_user_id: string | null;
+  actor_organisation_id: string | null;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  recipient_id: string | null;
+  recipient_ids: string[] | null;
+  outcome: string;
+  field_groups: string[] | null;
+  legal_basis: string | null;
+  grant_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  details: string | null;
+}
+
+export interface AuditEventJson {
+  id: string;
+  seq: number | null;
+  at: string;
+  actorUserId: string | null;
+  actorOrganisationId: string | null;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  recipientId: string | null;
+  recipientIds: string[] | null;
+  outcome: string;
+  fieldGroups: string[] | null;
+  legalBasis: string | null;
+  grantId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  details: Record<string, unknown> | null;
+  hash: string | null;
+  prevHash: string | null;
+}
+
+/** JSON with object keys sorted at every depth: one text per value, whatever order the keys were stored in. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.keys(value as Record<string, unknown>)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+  return `{${entries.join(',')}}`;
+}
+
+/**
+ * What is hashed for one event: every column in a fixed order, as the API shows it (camelCase JSON values), so an
+ * auditor can recompute the chain from an export alone: hash = SHA-256(prevHash "\n" seq "\n" canonical event).
+ */
+export function canonicalEvent(row: EventRow): string {
+  return canonicalJson([
+    row.id,
+    row.at,
+    row.actor_user_id,
+    row.actor_organisation_id,
+    row.action,
+    row.resource_type,
+    row.resource_id,
+    row.recipient_id,
+    row.recipient_ids,
+    row.outcome,
+    row.field_groups,
+    row.legal_basis,
+    row.grant_id,
+    row.ip,
+    row.user_agent,
+    row.request_id,
+    row.details === null ? null : JSON.parse(row.details),
+  ]);
+}
+
+export function chainHash(prevHash: string, seq: number | string, row: EventRow): string {
+  return createHash('sha256').update(`${prevHash}\n${seq}\n${canonicalEvent(row)}`, 'utf8').digest('hex');
+}
+
+export function eventJson(row: EventRow & { seq?: string | number | null; hash?: string | null; prev_hash?: string | null }): AuditEventJson {
+  return {
+    id: row.id,
+    seq: row.seq === null || row.seq === undefined ? null : Number(row.seq),
+    at: row.at,
+    actorUserId: row.actor_user_id,
+    actorOrganisationId: row.actor_organisation_id,
+    action: row.action,
+    resourceType: row.resource_type,
+    resourceId: row.resource_id,
+    recipientId: row.recipient_id,
+    recipientIds: row.recipient_ids,
+    outcome: row.outcome,
+    fieldGroups: row.field_groups,
+    legalBasis: row.legal_basis,
+    grantId: row.grant_id,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    requestId: row.request_id,
+    details: row.details === null ? null : (JSON.parse(row.details) as Record<string, unknown>),
+    hash: row.hash ?? null,
+    prevHash: row.prev_hash ?? null,
+  };
+}
