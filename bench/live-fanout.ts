@@ -335,7 +335,30 @@ async function main() {
       const rid = targets[n % targets.length];
       const key = `${rid}/bare-${n}`;
       const at = now();
-      io.to(rid).emit('note.created', { recipientId: rid, key });
+      // The same envelope and a note of the same shape and size as the product sends.
+      const stamp = new Date().toISOString();
+      io.to(rid).emit('note.created', {
+        seq: n,
+        recipientId: rid,
+        at: stamp,
+        actorOrganisationId: lead.organisationId,
+        key,
+        note: {
+          id: uuidv7(),
+          recipientId: rid,
+          authorUserId: lead.userId,
+          authorOrganisationId: lead.organisationId,
+          occurredAt: stamp,
+          contactType: 'visit',
+          counterpart: null,
+          title: null,
+          body: `訪問記録 ${n}`,
+          sensitivity: 'normal',
+          version: 1,
+          createdAt: stamp,
+          updatedAt: stamp,
+        },
+      });
       bareSent.push({ key, recipientId: rid, sensitive: false, at, committedAt: at });
       // The same average rate as the product run, without its work.
       await new Promise((resolve) => setTimeout(resolve, interval));

@@ -469,6 +469,8 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const orgs = this.subs.get(event.recipientId);
     if (!orgs) return;
+    // Organisations that see the same projection share one broadcast, so the message is encoded once.
+    const byBody = new Map<string, { body: Record<string, unknown>; rooms: string[] }>();
     for (const organisationId of [...orgs.keys()]) {
       const answer = access.get(pairKey(organisationId, event.recipientId));
       if (!answer) {
@@ -477,8 +479,13 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
         continue;
       }
       const body = this.project(event, organisationId, answer, notes);
-      if (body) nsp.to(subscriptionRoom(event.recipientId, organisationId)).emit(event.type, body);
+      if (!body) continue;
+      const key = event.type === 'recipient.updated' ? JSON.stringify(body.changedFields) : '';
+      let group = byBody.get(key);
+      if (!group) byBody.set(key, (group = { body, rooms: [] }));
+      group.rooms.push(subscriptionRoom(event.recipientId, organisationId));
     }
+    for (const { body, rooms } of byBody.values()) nsp.to(rooms).emit(event.type, body);
   }
 
   private envelope(event: StoredLiveEvent) {
