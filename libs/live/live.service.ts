@@ -99,6 +99,8 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
   private changesTimerAt = Infinity;
   private stopped = false;
   private started = false;
+  /** The poll in flight, awaited on shutdown. */
+  private polling: Promise<void> | undefined;
 
   /** Highest seq whose delivery on this instance is complete. */
   private dispatchedThrough = 0;
@@ -166,13 +168,13 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     this.nsp?.disconnectSockets(true);
     await this.listener?.stop();
     // Let runs in flight finish before the pool closes.
-    await Promise.allSettled([this.relayRunning, this.sequencer.idle(), this.chain]);
+    await Promise.allSettled([this.polling, this.relayRunning, this.sequencer.idle(), this.chain]);
   }
 
   /** Safety net for lost notifications: number pending events, relay numbered ones. */
   private poll(): void {
-    if (this.stopped || !this.started) return;
-    this.dataSource
+    if (this.stopped || !this.started || this.polling) return;
+    this.polling = this.dataSource
       .query(
         `SELECT last_seq, EXISTS (SELECT 1 FROM live_events WHERE seq IS NULL) AS pending FROM live_sequencer WHERE id = 1`,
       )
@@ -181,7 +183,10 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
         if (rows[0]?.pending) void this.sequencer.wake();
         if (Number(rows[0]?.last_seq) > this.dispatchedThrough) this.wakeRelay();
       })
-      .catch((error: unknown) => this.logger.warn({ err: String(error) }, 'live: poll failed'));
+      .catch((error: unknown) => this.logger.warn({ err: String(error) }, 'live: poll failed'))
+      .finally(() => {
+        this.polling = undefined;
+      });
   }
 
   /** Runs `fn` after every earlier relay batch / subscription step has finished. */
@@ -306,6 +311,10 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
       if (!access) return { ok: false, code: 'NOT_FOUND' } as const;
       if (cursor !== undefined) await this.replay(socket, access, recipientId, cursor, this.dispatchedThrough);
       if (socket.disconnected) return { ok: false, code: 'NOT_FOUND' } as const;
+      // Concurrent subscribes of one socket all passed the first count: count again where joins are serialised.
+      if (!socket.data.subscriptions.has(recipientId) && socket.data.subscriptions.size >= this.options.maxSubscriptions) {
+        return { ok: false, code: 'TOO_MANY_SUBSCRIPTIONS' } as const;
+      }
       this.join(socket, recipientId);
       this.noteChangesAt(pair, access);
       return { ok: true, seq: this.dispatchedThrough } as const;
