@@ -25,7 +25,7 @@ export class AuditDenialRecorder implements DenialRecorder {
       { ...requestMeta(req), userId: caller?.userId ?? null, organisationId: caller?.organisationId ?? null },
       {
         action: req.auditAction ?? (status === 401 ? 'auth.denied' : 'request.denied'),
-        resourceType: route ? route.replace(/^\/api\/v1\//, '').split('/')[0] : 'unknown',
+        resourceType: route ? resourceTypeOf(route) : 'unknown',
         resourceId: resourceId ?? recipientId,
         recipientId,
         outcome: DENIED.has(status) ? 'denied' : 'error',
@@ -34,3 +34,30 @@ export class AuditDenialRecorder implements DenialRecorder {
     );
   }
 }
+
+/** The last fixed segment of the route: `/api/v1/recipients/:id/notes/:noteId` → `notes`. */
+export function resourceTypeOf(route: string): string {
+  const fixed = route
+    .replace(/^\/api\/v1\//, '')
+    .split('/')
+    .filter((segment) => segment && !segment.startsWith(':'));
+  let last = fixed.at(-1) ?? 'unknown';
+  // One-way actions (…/revoke, …/withdraw, …/retract) name the resource before them.
+  if (['revoke', 'withdraw', 'retract', 'history', 'verify', 'logout', 'password', 'refresh'].includes(last) && fixed.length > 1) {
+    last = fixed.at(-2)!;
+  }
+  return RESOURCE_TYPES[last] ?? last;
+}
+
+/** Route segments to the resource types the services record (singular). */
+const RESOURCE_TYPES: Record<string, string> = {
+  recipients: 'recipient',
+  notes: 'note',
+  grants: 'grant',
+  consents: 'consent',
+  users: 'user',
+  organisations: 'organisation',
+  'audit-events': 'audit_event',
+  auth: 'session',
+  me: 'user',
+};

@@ -1,3 +1,5 @@
+import type { AnyAbility, RawRuleOf } from '@casl/ability';
+import { packRules } from '@casl/ability/extra';
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Caller, CurrentUser, Meta, type RequestMeta, RULES_CONTRIBUTORS, type RulesContributor, Public } from '#libs/platform/index.js';
@@ -61,6 +63,7 @@ export class MeController {
       this.organisations.get(caller.organisationId),
       ...this.contributors.map((c) => c.rulesFor(caller)),
     ]);
-    return { user, organisation, rules: rules.flat() };
+    // Packed as CASL's packRules does (arrays instead of objects): the UI unpacks them with unpackRules.
+    return { user, organisation, rules: packRules(rules.flat() as RawRuleOf<AnyAbility>[]) };
   }
 }

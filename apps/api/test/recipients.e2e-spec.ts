@@ -368,8 +368,12 @@ describe('recipients: create, read, list, update, history under access control',
   });
 
   it('GET /me carries the recipient rules: lead rule, create, one rule per grant shape', async () => {
-    // Whether /me answers raw or packed rules, unpacking gives the raw form back.
-    const raw = (rules: any[]) => rules.map((r) => (Array.isArray(r) ? unpackRules([r as never])[0] : r)) as any[];
+    // /me answers packed rules; unpacking gives the raw form back.
+    const raw = (rules: any[]) => {
+      expect(rules.every((r) => Array.isArray(r))).toBe(true);
+      const one = (v: unknown) => (Array.isArray(v) && v.length === 1 ? v[0] : v);
+      return (unpackRules(rules as never) as any[]).map((r) => ({ ...r, action: one(r.action), subject: one(r.subject) }));
+    };
     const me = await t.get('/me', partner.token);
     const recipientRules = raw(me.body.rules).filter((r: any) => r.subject === 'Recipient');
     expect(recipientRules).toEqual(

@@ -1,0 +1,14 @@
+import { resourceTypeOf } from './denial-recorder.service.js';
+
+describe('resourceTypeOf', () => {
+  it.each([
+    ['/api/v1/recipients/:id', 'recipient'],
+    ['/api/v1/recipients/:id/notes/:noteId', 'note'],
+    ['/api/v1/recipients/:id/notes/:noteId/retract', 'note'],
+    ['/api/v1/recipients/:id/grants/:grantId/revoke', 'grant'],
+    ['/api/v1/recipients/:id/history', 'recipient'],
+    ['/api/v1/audit-events/verify', 'audit_event'],
+    ['/api/v1/auth/logout', 'session'],
+    ['/api/v1/users', 'user'],
+  ])('%s → %s', (route, type) => expect(resourceTypeOf(route)).toBe(type));
+});
