@@ -165,6 +165,8 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     this.stopped = true;
     clearTimeout(this.pollTimer);
     clearTimeout(this.changesTimer);
+    // Token-expiry timers die with their sockets, whether or not the disconnect handlers still run.
+    for (const sockets of this.bySession.values()) for (const socket of sockets) clearTimeout(socket.data.expiryTimer);
     this.nsp?.disconnectSockets(true);
     await this.listener?.stop();
     // Let runs in flight finish before the pool closes.
