@@ -156,6 +156,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
         this.poll();
         if (!this.stopped) tick();
       }, this.options.pollMs);
+      this.pollTimer.unref();
     };
     tick();
     this.poll();
@@ -238,6 +239,8 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     clearTimeout(socket.data.expiryTimer);
     const ms = Math.max(0, socket.data.tokenExpiresAt - Date.now());
     socket.data.expiryTimer = setTimeout(() => socket.disconnect(true), Math.min(ms, MAX_TIMER_MS));
+    // The listening server keeps the process alive; these timers must never be what does.
+    socket.data.expiryTimer.unref();
   }
 
   private onSessionEnded(payload: string): void {
@@ -575,6 +578,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
       },
       Math.min(MAX_TIMER_MS, Math.max(0, earliest - Date.now()) + 5),
     );
+    this.changesTimer.unref();
   }
 
   private async recheckDue(): Promise<void> {
