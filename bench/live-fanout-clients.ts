@@ -36,8 +36,8 @@ async function connectOne(index: number, spec: ClientSpec): Promise<{ index: num
   });
   sockets[index] = socket;
   for (const event of job.events) {
-    socket.on(event, (body: { recipientId: string; version?: number; key?: string }) => {
-      received.push([index, event, body.key ?? `${body.recipientId}/${body.version}`, now()]);
+    socket.on(event, (body: { recipientId: string; version?: number; key?: string; note?: { id: string } }) => {
+      received.push([index, event, body.key ?? body.note?.id ?? `${body.recipientId}/${body.version}`, now()]);
     });
   }
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,8 @@
-// Live fan-out benchmark: 1,000 socket.io clients on loopback, a recipient changed over REST → recipient.updated
-// delivered to every subscribed, authorised socket. Reports p50/p99 latency, delivered, missed and deliveries to
-// sockets that may not see the recipient (must be 0), next to a bare socket.io baseline (no auth, no access checks,
-// no database) measured in the same run.
+// Live fan-out benchmark: 1,000 socket.io clients on loopback; a case note created over REST → note.created
+// delivered to every subscribed socket allowed to read it. Reports p50/p99 latency, delivered, missed and deliveries
+// to sockets that may not read the note (must be 0: strangers, a revoked grantee, a grantee without notes.read,
+// grantees without the health group for sensitive notes), next to a bare socket.io baseline (no auth, no access
+// checks, no database) measured in the same run.
 //
 //   npm run build && node dist/bench/live-fanout.js [sockets=1000]
 import 'reflect-metadata';
@@ -24,7 +25,8 @@ const RECIPIENTS = 100;
 const PARTNERS = 9;
 const now = () => performance.timeOrigin + performance.now();
 
-type Kind = 'lead' | 'partner' | 'stranger' | 'revoked';
+/** partner: notes.read + health; plain: notes.read without health (no sensitive notes); nonotes: basic only. */
+type Kind = 'lead' | 'partner' | 'plain' | 'nonotes' | 'stranger' | 'revoked';
 interface Planned extends ClientSpec {
   kind: Kind;
   organisationId: string;
@@ -66,9 +68,10 @@ class Clients {
 interface Sent {
   key: string;
   recipientId: string;
-  /** When the change was requested (before the PATCH is sent). */
+  sensitive: boolean;
+  /** When the note was requested (before the POST is sent). */
   at: number;
-  /** When the PATCH answered (its transaction had committed). */
+  /** When the POST answered (its transaction had committed). */
   committedAt: number;
 }
 
@@ -82,7 +85,7 @@ interface Result {
   p50: number;
   p99: number;
   max: number;
-  /** Latency counted from the commit (the PATCH's answer) rather than from the request. */
+  /** Latency counted from the commit (the POST's answer) rather than from the request. */
   p50FromCommit: number;
   p99FromCommit: number;
 }
@@ -92,7 +95,7 @@ function score(
   name: string,
   sent: Sent[],
   received: Array<[number, string, string, number]>,
-  expectedSockets: (recipientId: string) => number[],
+  expectedSockets: (s: Sent) => number[],
 ): Result {
   const byKey = new Map<string, Map<number, number>>();
   for (const [index, , key, at] of received) {
@@ -108,7 +111,7 @@ function score(
   const sentKeys = new Set(sent.map((s) => s.key));
   for (const s of sent) {
     const got = byKey.get(s.key) ?? new Map<number, number>();
-    const allowed = new Set(expectedSockets(s.recipientId));
+    const allowed = new Set(expectedSockets(s));
     expected += allowed.size;
     for (const index of allowed) {
       const at = got.get(index);
@@ -222,24 +225,31 @@ async function main() {
       )),
     );
   }
-  const grantAll = async (organisationId: string, ids: string[]) =>
+  const grantAll = async (organisationId: string, ids: string[], groups: string[], permissions: string[]) =>
     ds.query(
       `INSERT INTO grants (id, recipient_id, grantee_organisation_id, field_groups, permissions, legal_basis,
                            basis_reference, valid_from, granted_by)
-       SELECT gen_random_uuid(), rid, $1, ARRAY['basic'], ARRAY['notes.read'], 'support_meeting', 'bench', now(), $2
+       SELECT gen_random_uuid(), rid, $1, $4::text[], $5::text[], 'support_meeting', 'bench', now(), $2
          FROM unnest($3::uuid[]) rid`,
-      [organisationId, lead.userId, ids],
+      [organisationId, lead.userId, ids, groups, permissions],
     );
-  for (const p of partners) await grantAll(p.organisationId, recipients.map((r) => r.id));
-  await grantAll(revoked.organisationId, recipients.map((r) => r.id));
+  const all = recipients.map((r) => r.id);
+  // Partners 0–4 read every note; 5–7 no sensitive ones (no health group); 8 no notes at all (no notes.read).
+  const partnerKind = (k: number): Kind => (k < 5 ? 'partner' : k < 8 ? 'plain' : 'nonotes');
+  for (const [k, p] of partners.entries()) {
+    const kind = partnerKind(k);
+    await grantAll(p.organisationId, all, kind === 'partner' ? ['basic', 'health'] : ['basic'], kind === 'nonotes' ? [] : ['notes.read']);
+  }
+  await grantAll(revoked.organisationId, all, ['basic', 'health'], ['notes.read']);
 
   // --- the sockets: 5% lead, 90% partners, 2.5% strangers (never granted), 2.5% revoked after subscribing
   const plan = async (recipientOf: (i: number) => string): Promise<Planned[]> => {
     const out: Planned[] = [];
     for (let i = 0; i < SOCKETS; i++) {
       const slot = i % 40;
-      const kind: Kind = slot === 0 || slot === 20 ? 'lead' : slot === 10 ? 'stranger' : slot === 30 ? 'revoked' : 'partner';
-      const who = kind === 'lead' ? lead : kind === 'stranger' ? stranger : kind === 'revoked' ? revoked : partners[i % PARTNERS];
+      const fixed: Kind | undefined = slot === 0 || slot === 20 ? 'lead' : slot === 10 ? 'stranger' : slot === 30 ? 'revoked' : undefined;
+      const who = fixed === 'lead' ? lead : fixed === 'stranger' ? stranger : fixed === 'revoked' ? revoked : partners[i % PARTNERS];
+      const kind = fixed ?? partnerKind(i % PARTNERS);
       out.push({ kind, ...who, recipientId: recipientOf(i), token: await token(who.userId) });
     }
     return out;
@@ -254,7 +264,7 @@ async function main() {
   for (const scenario of scenarios) {
     const planned = await plan(scenario.recipientOf);
     // Product
-    const clients = new Clients(url, '/live', '/socket.io', planned, ['recipient.updated']);
+    const clients = new Clients(url, '/live', '/socket.io', planned, ['note.created']);
     const { results: acks } = await clients.connect();
     const refused = acks.filter((a) => !a.ok);
     if (refused.some((a) => planned[a.index].kind !== 'stranger')) throw new Error(`unexpected refusals: ${JSON.stringify(refused.slice(0, 3))}`);
@@ -267,14 +277,17 @@ async function main() {
     for (const g of grantRows.filter((g) => toRevoke.has(g.recipient_id))) {
       await api('POST', `/recipients/${g.recipient_id}/grants/${g.id}/revoke`, leadToken, { reason: 'bench' });
     }
-    const expectedSockets = new Map<string, number[]>();
+    // Who may read a note: the lead and health partners all of them, plain partners the normal ones, nobody else.
+    const expected = new Map<string, number[]>();
     planned.forEach((p, index) => {
-      if (p.kind === 'lead' || p.kind === 'partner') {
-        const list = expectedSockets.get(p.recipientId) ?? [];
-        list.push(index);
-        expectedSockets.set(p.recipientId, list);
+      for (const sensitive of [false, true]) {
+        const may = p.kind === 'lead' || p.kind === 'partner' || (p.kind === 'plain' && !sensitive);
+        if (!may) continue;
+        const key = `${p.recipientId}/${sensitive}`;
+        expected.set(key, [...(expected.get(key) ?? []), index]);
       }
     });
+    const expectedSockets = (s: Sent) => expected.get(`${s.recipientId}/${s.sensitive}`) ?? [];
     const sent: Sent[] = [];
     let next = 0;
     const targets = [...new Set(planned.map((p) => p.recipientId))];
@@ -283,16 +296,21 @@ async function main() {
       while (next < scenario.events) {
         const n = next++;
         const r = byId.get(targets[n % targets.length])!;
+        const sensitive = n % 3 === 2;
         const at = now();
-        const updated = await api('PATCH', `/recipients/${r.id}`, leadToken, { givenName: `更新${n}` }, { 'if-match': `"${r.version}"` });
-        r.version = updated.version;
-        sent.push({ key: `${r.id}/${updated.version}`, recipientId: r.id, at, committedAt: now() });
+        const created = await api('POST', `/recipients/${r.id}/notes`, leadToken, {
+          occurredAt: new Date().toISOString(),
+          contactType: 'visit',
+          body: `訪問記録 ${n}`,
+          sensitivity: sensitive ? 'sensitive' : 'normal',
+        });
+        sent.push({ key: created.id, recipientId: r.id, sensitive, at, committedAt: now() });
       }
     };
     await Promise.all(Array.from({ length: scenario.concurrency }, worker));
-    const expectedCount = sent.reduce((n, s) => n + (expectedSockets.get(s.recipientId)?.length ?? 0), 0);
+    const expectedCount = sent.reduce((n, s) => n + expectedSockets(s).length, 0);
     const received = await drain(clients, expectedCount);
-    results.push(score(`product: ${scenario.name}`, sent, received, (rid) => expectedSockets.get(rid) ?? []));
+    results.push(score(`product: ${scenario.name}`, sent, received, expectedSockets));
     await clients.close();
 
     // Bare baseline: plain socket.io, rooms, emit; no auth, no database, no access checks.
@@ -306,8 +324,10 @@ async function main() {
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const port = (http.address() as { port: number }).port;
-    const bareSpecs = planned.map((p) => ({ recipientId: p.kind === 'lead' || p.kind === 'partner' ? p.recipientId : uuidv7() }));
-    const bare = new Clients(`http://127.0.0.1:${port}`, '/', '/bare.io', bareSpecs, ['recipient.updated']);
+    // The baseline sockets that may not read anything simply join no room: the bare server has no rules to apply.
+    const readers = new Set(planned.map((_, i) => i).filter((i) => ['lead', 'partner', 'plain'].includes(planned[i].kind)));
+    const bareSpecs = planned.map((p, i) => ({ recipientId: readers.has(i) ? p.recipientId : uuidv7() }));
+    const bare = new Clients(`http://127.0.0.1:${port}`, '/', '/bare.io', bareSpecs, ['note.created']);
     await bare.connect();
     const interval = (sent[sent.length - 1].at - sent[0].at) / sent.length;
     const bareSent: Sent[] = [];
@@ -315,13 +335,37 @@ async function main() {
       const rid = targets[n % targets.length];
       const key = `${rid}/bare-${n}`;
       const at = now();
-      io.to(rid).emit('recipient.updated', { recipientId: rid, key });
-      bareSent.push({ key, recipientId: rid, at, committedAt: at });
+      // The same envelope and a note of the same shape and size as the product sends.
+      const stamp = new Date().toISOString();
+      io.to(rid).emit('note.created', {
+        seq: n,
+        recipientId: rid,
+        at: stamp,
+        actorOrganisationId: lead.organisationId,
+        key,
+        note: {
+          id: uuidv7(),
+          recipientId: rid,
+          authorUserId: lead.userId,
+          authorOrganisationId: lead.organisationId,
+          occurredAt: stamp,
+          contactType: 'visit',
+          counterpart: null,
+          title: null,
+          body: `訪問記録 ${n}`,
+          sensitivity: 'normal',
+          version: 1,
+          createdAt: stamp,
+          updatedAt: stamp,
+        },
+      });
+      bareSent.push({ key, recipientId: rid, sensitive: false, at, committedAt: at });
       // The same average rate as the product run, without its work.
       await new Promise((resolve) => setTimeout(resolve, interval));
     }
-    const bareReceived = await drain(bare, bareSent.reduce((n, s) => n + (expectedSockets.get(s.recipientId)?.length ?? 0), 0));
-    results.push(score(`bare socket.io: ${scenario.name}`, bareSent, bareReceived, (rid) => expectedSockets.get(rid) ?? []));
+    const bareExpected = (s: Sent) => planned.map((p, i) => i).filter((i) => readers.has(i) && planned[i].recipientId === s.recipientId);
+    const bareReceived = await drain(bare, bareSent.reduce((n, s) => n + bareExpected(s).length, 0));
+    results.push(score(`bare socket.io: ${scenario.name}`, bareSent, bareReceived, bareExpected));
     await bare.close();
     io.close();
   }

@@ -6,7 +6,7 @@ import { AuditModule } from '#libs/audit/index.js';
 import { dataSourceOptions } from '#libs/database/index.js';
 import { IdempotencyModule } from '#libs/idempotency/index.js';
 import { IdentityModule, IdentityRules } from '#libs/identity/index.js';
-import { GrantAccessPolicy, LiveModule, type LiveOptions } from '#libs/live/index.js';
+import { CaseNoteLiveSource, GrantAccessPolicy, LiveModule, type LiveOptions } from '#libs/live/index.js';
 import { NotesModule, RecipientsModule } from '#libs/recipients/index.js';
 import { type AppConfig, PlatformModule, RULES_CONTRIBUTORS, type RulesContributor } from '#libs/platform/index.js';
 
@@ -27,7 +27,7 @@ export class AppModule {
         AccessModule,
         RecipientsModule,
         NotesModule,
-        LiveModule.forRoot({ access: GrantAccessPolicy, options: live }),
+        LiveModule.forRoot({ access: GrantAccessPolicy, notes: CaseNoteLiveSource, options: live }),
       ],
       providers: [
         {

@@ -1,3 +1,4 @@
+export * from './case-note.live-source.js';
 export * from './grant-access.policy.js';
 export * from './live-access.js';
 export * from './live-io.adapter.js';

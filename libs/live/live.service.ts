@@ -99,6 +99,8 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
   private changesTimerAt = Infinity;
   private stopped = false;
   private started = false;
+  /** The poll in flight, awaited on shutdown. */
+  private polling: Promise<void> | undefined;
 
   /** Highest seq whose delivery on this instance is complete. */
   private dispatchedThrough = 0;
@@ -154,6 +156,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
         this.poll();
         if (!this.stopped) tick();
       }, this.options.pollMs);
+      this.pollTimer.unref();
     };
     tick();
     this.poll();
@@ -163,16 +166,18 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     this.stopped = true;
     clearTimeout(this.pollTimer);
     clearTimeout(this.changesTimer);
+    // Token-expiry timers die with their sockets, whether or not the disconnect handlers still run.
+    for (const sockets of this.bySession.values()) for (const socket of sockets) clearTimeout(socket.data.expiryTimer);
     this.nsp?.disconnectSockets(true);
     await this.listener?.stop();
     // Let runs in flight finish before the pool closes.
-    await Promise.allSettled([this.relayRunning, this.sequencer.idle(), this.chain]);
+    await Promise.allSettled([this.polling, this.relayRunning, this.sequencer.idle(), this.chain]);
   }
 
   /** Safety net for lost notifications: number pending events, relay numbered ones. */
   private poll(): void {
-    if (this.stopped || !this.started) return;
-    this.dataSource
+    if (this.stopped || !this.started || this.polling) return;
+    this.polling = this.dataSource
       .query(
         `SELECT last_seq, EXISTS (SELECT 1 FROM live_events WHERE seq IS NULL) AS pending FROM live_sequencer WHERE id = 1`,
       )
@@ -181,7 +186,10 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
         if (rows[0]?.pending) void this.sequencer.wake();
         if (Number(rows[0]?.last_seq) > this.dispatchedThrough) this.wakeRelay();
       })
-      .catch((error: unknown) => this.logger.warn({ err: String(error) }, 'live: poll failed'));
+      .catch((error: unknown) => this.logger.warn({ err: String(error) }, 'live: poll failed'))
+      .finally(() => {
+        this.polling = undefined;
+      });
   }
 
   /** Runs `fn` after every earlier relay batch / subscription step has finished. */
@@ -231,6 +239,8 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     clearTimeout(socket.data.expiryTimer);
     const ms = Math.max(0, socket.data.tokenExpiresAt - Date.now());
     socket.data.expiryTimer = setTimeout(() => socket.disconnect(true), Math.min(ms, MAX_TIMER_MS));
+    // The listening server keeps the process alive; these timers must never be what does.
+    socket.data.expiryTimer.unref();
   }
 
   private onSessionEnded(payload: string): void {
@@ -306,6 +316,10 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
       if (!access) return { ok: false, code: 'NOT_FOUND' } as const;
       if (cursor !== undefined) await this.replay(socket, access, recipientId, cursor, this.dispatchedThrough);
       if (socket.disconnected) return { ok: false, code: 'NOT_FOUND' } as const;
+      // Concurrent subscribes of one socket all passed the first count: count again where joins are serialised.
+      if (!socket.data.subscriptions.has(recipientId) && socket.data.subscriptions.size >= this.options.maxSubscriptions) {
+        return { ok: false, code: 'TOO_MANY_SUBSCRIPTIONS' } as const;
+      }
       this.join(socket, recipientId);
       this.noteChangesAt(pair, access);
       return { ok: true, seq: this.dispatchedThrough } as const;
@@ -469,6 +483,8 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const orgs = this.subs.get(event.recipientId);
     if (!orgs) return;
+    // Organisations that see the same projection share one broadcast, so the message is encoded once.
+    const byBody = new Map<string, { body: Record<string, unknown>; rooms: string[] }>();
     for (const organisationId of [...orgs.keys()]) {
       const answer = access.get(pairKey(organisationId, event.recipientId));
       if (!answer) {
@@ -477,8 +493,13 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
         continue;
       }
       const body = this.project(event, organisationId, answer, notes);
-      if (body) nsp.to(subscriptionRoom(event.recipientId, organisationId)).emit(event.type, body);
+      if (!body) continue;
+      const key = event.type === 'recipient.updated' ? JSON.stringify(body.changedFields) : '';
+      let group = byBody.get(key);
+      if (!group) byBody.set(key, (group = { body, rooms: [] }));
+      group.rooms.push(subscriptionRoom(event.recipientId, organisationId));
     }
+    for (const { body, rooms } of byBody.values()) nsp.to(rooms).emit(event.type, body);
   }
 
   private envelope(event: StoredLiveEvent) {
@@ -557,6 +578,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
       },
       Math.min(MAX_TIMER_MS, Math.max(0, earliest - Date.now()) + 5),
     );
+    this.changesTimer.unref();
   }
 
   private async recheckDue(): Promise<void> {

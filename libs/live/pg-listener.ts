@@ -10,6 +10,7 @@ type Handler = (payload: string) => void;
  */
 export class PgListener {
   private client: pg.Client | undefined;
+  private connecting: pg.Client | undefined;
   private readonly handlers = new Map<string, Handler>();
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -41,8 +42,18 @@ export class PgListener {
       this.scheduleReconnect(client);
     });
     client.on('end', () => this.scheduleReconnect(client));
-    await client.connect();
-    for (const channel of this.handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    this.connecting = client;
+    try {
+      await client.connect();
+      for (const channel of this.handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } finally {
+      this.connecting = undefined;
+    }
+    if (this.stopped) {
+      // Stopped while connecting: this connection must not outlive the application.
+      await client.end().catch(() => undefined);
+      return;
+    }
     this.client = client;
     this.attempt = 0;
   }
@@ -71,6 +82,6 @@ export class PgListener {
     this.retryTimer = undefined;
     const client = this.client;
     this.client = undefined;
-    await client?.end().catch(() => undefined);
+    await Promise.all([client?.end().catch(() => undefined), this.connecting?.end().catch(() => undefined)]);
   }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AccessService, type ResolvedAccess } from '#libs/access/index.js';
 import { AuditService } from '#libs/audit/index.js';
+import { LiveOutbox } from '#libs/live/live-outbox.js';
 import type { FieldGroup } from '#libs/contracts/index.js';
 import {
   AppError,
@@ -46,6 +47,7 @@ export class NotesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
+    private readonly live: LiveOutbox,
   ) {}
 
   /** Resolves the caller's access to the recipient; a recipient it cannot see does not exist for it (404). */
@@ -197,6 +199,7 @@ export class NotesService {
         fieldGroups: this.groupsRead([dto]),
         details: { sensitivity: dto.sensitivity, contactType: dto.contactType },
       });
+      await this.publish(em, caller, 'note.created', recipientId, id);
       return noteJson(row);
     });
   }
@@ -264,6 +267,7 @@ export class NotesService {
         fieldGroups: this.groupsRead([row, noteJson(result[0])]),
         details: { fields: changed },
       });
+      await this.publish(em, caller, 'note.updated', recipientId, noteId);
       return noteJson(result[0]);
     });
   }
@@ -286,8 +290,14 @@ export class NotesService {
         recipientId,
         ...this.basis(na.access),
       });
+      await this.publish(em, caller, 'note.updated', recipientId, noteId);
       return noteJson(result[0]);
     });
+  }
+
+  /** Live event in the same transaction: only the note id travels; each receiver gets the note if it may read it. */
+  private publish(em: EntityManager, caller: Caller, type: 'note.created' | 'note.updated', recipientId: string, noteId: string) {
+    return this.live.publish(em, { type, recipientId, actorOrganisationId: caller.organisationId, payload: { noteId } });
   }
 
   /** A note the caller may read: 404 when it is not there for the caller; 403 when the caller reads no notes at all. */

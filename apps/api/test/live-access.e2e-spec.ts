@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Socket } from 'socket.io-client';
+import { LiveOutbox } from '#libs/live/index.js';
 import { uuidv7 } from '#libs/platform/index.js';
 import { TestApp } from './harness.js';
 import { connect, emitAck, nextEvent, record, until } from './live-client.js';
@@ -206,6 +207,42 @@ describe('live updates: access-respecting delivery, eviction and replay', () => 
     await emitAck(n, 'subscribe', { recipientId: recipient.id, sinceSeq: lastSeen - 1 });
     const narrowUpdates = narrowSeen.filter((s) => s.event === 'recipient.updated');
     expect(narrowUpdates.map((s) => s.body.changedFields)).toEqual([['familyName'], ['familyName'], ['givenName']]);
+  });
+
+  it('a subscription with sinceSeq made while events pour in from both instances gets each one exactly once', async () => {
+    const lead = await a.actor();
+    const recipient = await createRecipient(a, lead.token);
+    const publish = (app: TestApp, version: number) =>
+      app.dataSource.transaction((em) =>
+        app.app.get(LiveOutbox).publish(em, {
+          type: 'recipient.updated',
+          recipientId: recipient.id,
+          actorOrganisationId: lead.organisationId,
+          payload: { version, changedFields: ['familyName'] },
+        }),
+      );
+    // A watcher on the same instance sees everything; its copy of the first event gives the starting point.
+    const watcher = await open(b, lead.token);
+    const watched = record(watcher, ['recipient.updated']);
+    await emitAck(watcher, 'subscribe', { recipientId: recipient.id });
+    await publish(a, 1);
+    await until(watcher, watched, (s) => s.length === 1);
+    const since = watched[0].body.seq;
+
+    const socket = await open(b, lead.token);
+    const seen = record(socket, ['recipient.updated']);
+    // 60 events from both instances; the subscription lands somewhere in the middle of them.
+    const writers = Array.from({ length: 60 }, (_, i) => publish(i % 2 ? a : b, i + 2));
+    expect(await emitAck(socket, 'subscribe', { recipientId: recipient.id, sinceSeq: since })).toMatchObject({ ok: true });
+    await Promise.all(writers);
+    await until(watcher, watched, (s) => s.length === 61, 10_000);
+    const rows = await a.ownerQuery<{ seq: string }>(
+      `SELECT seq FROM live_events WHERE recipient_id = $1 AND seq > $2 ORDER BY seq`,
+      [recipient.id, since],
+    );
+    expect(rows).toHaveLength(60);
+    // Same relay, same batches: once the watcher has all of them, so has the replayed subscription.
+    expect(seen.map((s) => s.body.seq)).toEqual(rows.map((r) => Number(r.seq)));
   });
 
   it('refuses replay from before the retention window or from a seq not yet issued', async () => {

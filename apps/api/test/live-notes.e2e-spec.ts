@@ -77,6 +77,12 @@ describe('live updates: case notes under the sensitivity rules', () => {
     expect(l.seen[0].body.note).toMatchObject({ id: normal.id, recipientId: recipient.id, sensitivity: 'normal' });
     expect(l.seen[0].body).toMatchObject({ recipientId: recipient.id, actorOrganisationId: lead.organisationId });
 
+    // A retraction reaches the same readers as an update, with the retraction in the note.
+    const retracted = await a.post(`/recipients/${recipient.id}/notes/${normal.id}/retract`, lead.token, { reason: '誤記' });
+    expect(retracted.status).toBe(200);
+    await until(n.socket, n.seen, (s) => s.filter((e) => e.event === 'note.updated').length === 2);
+    expect(n.seen[n.seen.length - 1].body.note).toMatchObject({ id: normal.id, retractReason: '誤記' });
+
     // The organisation without notes.read gets none of them: a grant event to its room arrives, the notes never did.
     const other = await createRecipient(a, lead.token);
     const barrier = record(x.socket, ['grant.created']);
@@ -95,6 +101,8 @@ describe('live updates: case notes under the sensitivity rules', () => {
       'note.created:定期訪問（追記）',
       'note.created:服薬の変更',
       'note.updated:定期訪問（追記）',
+      'note.updated:定期訪問（追記）',
     ]);
+    expect(seenAgain[0].body.note.retractedAt).toEqual(expect.any(String));
   });
 });

@@ -184,6 +184,20 @@ describe('live updates: connection, organisation rooms, sessions and limits', ()
       await gone;
     });
 
+    it('disconnects every user of a deactivated organisation', async () => {
+      const sysadmin = await a.actor('system_admin');
+      const member = await a.actor();
+      const onA = await open(a, member.token);
+      const onB = await open(b, member.token);
+      const gone = Promise.all([disconnected(onA), disconnected(onB)]);
+      const [{ version }] = await a.dataSource.query('SELECT version FROM organisations WHERE id = $1', [member.organisationId]);
+      const res = await a.patch(`/organisations/${member.organisationId}`, sysadmin.token, { active: false }, {
+        'if-match': `"${version}"`,
+      });
+      expect(res.status).toBe(200);
+      await gone;
+    });
+
     it('disconnects a socket when its token expires, unless renewed with a token of the same user', async () => {
       const actor = await b.actor();
       const expiring = await open(b, await b.tokenFor(actor.id));
