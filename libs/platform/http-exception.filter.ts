@@ -60,7 +60,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const t = this.translate(exception, req);
     const status = ERROR_CODES[t.code];
     if (status >= 500) {
-      this.logger.error({ err: exception, requestId: req.id, route: req.routeOptions?.url }, 'request failed');
+      this.logger.error({ err: loggableError(exception), requestId: req.id, route: req.routeOptions?.url }, 'request failed');
     }
     if (!t.audited && this.denials && this.shouldAudit(req, status)) {
       try {
@@ -119,4 +119,25 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     return { code: 'INTERNAL_ERROR', message: `Internal error (request ${String(req.id)})` };
   }
+}
+
+/**
+ * What of an unexpected error may be logged. Database errors carry the query's parameters and often a value in their
+ * message or detail (personal data): only their class, SQLSTATE, table, constraint and the stack are kept.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const driver = (error as { driverError?: Record<string, unknown> }).driverError ?? (error as unknown as Record<string, unknown>);
+  const sqlState = typeof driver.code === 'string' && /^[0-9A-Z]{5}$/.test(driver.code) ? driver.code : undefined;
+  if (error.name === 'QueryFailedError' || sqlState) {
+    return {
+      type: error.name,
+      sqlState,
+      table: driver.table,
+      constraint: driver.constraint,
+      routine: driver.routine,
+      stack: error.stack?.split('\n').slice(1).join('\n'),
+    };
+  }
+  return { type: error.name, message: error.message, stack: error.stack };
 }
