@@ -25,13 +25,13 @@ describe('audit chain: append-only storage, sealing, verification, concurrency',
   };
   /** A few sealed events; returns their ids in seq order with their seqs. */
   const sealedEvents = async (n: number) => {
-    for (let i = 0; i < n; i++) await audit.recordAlone(actor(), { action: 'test.event', resourceType: 'test', resourceId: `r${i}` });
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) ids.push(await audit.recordAlone(actor(), { action: 'test.event', resourceType: 'test', resourceId: `r${i}` }));
     await sealNow(t);
-    const rows = await t.ownerQuery(
-      `SELECT s.seq::int AS seq, s.event_id AS id FROM audit_seals s ORDER BY s.seq DESC LIMIT $1`,
-      [n],
-    );
-    return rows.reverse() as { seq: number; id: string }[];
+    // Exactly these events' seals: other events (the verifications' own) may be sealed around them.
+    const rows = await t.ownerQuery(`SELECT s.seq::int AS seq, s.event_id AS id FROM audit_seals s WHERE s.event_id = ANY($1) ORDER BY s.seq`, [ids]);
+    expect(rows).toHaveLength(n);
+    return rows as { seq: number; id: string }[];
   };
 
   it('the runtime role gets permission denied on UPDATE, DELETE and TRUNCATE of events and seals', async () => {
@@ -90,7 +90,8 @@ describe('audit chain: append-only storage, sealing, verification, concurrency',
       expect(await verify()).toMatchObject({ ok: false, firstBrokenId: target });
       await db.query(`UPDATE audit_events SET at = at + interval '1 millisecond' WHERE id = $1`, [target]);
       // and so is a changed seal
-      await db.query(`UPDATE audit_seals SET hash = 'f' || substr(hash, 2) WHERE event_id = $1`, [target]);
+      // (one hex digit changed for certain: a hash that already starts with 'f' must not stay as it was)
+      await db.query(`UPDATE audit_seals SET hash = (CASE WHEN left(hash, 1) = 'f' THEN 'e' ELSE 'f' END) || substr(hash, 2) WHERE event_id = $1`, [target]);
       expect(await verify()).toMatchObject({ ok: false, firstBrokenId: target });
       await db.query(`UPDATE audit_seals SET hash = $2 WHERE event_id = $1`, [target, hashes.get(target)]);
     } finally {
@@ -119,10 +120,15 @@ describe('audit chain: append-only storage, sealing, verification, concurrency',
     const events = await sealedEvents(5);
     const [a, b] = [events[1], events[3]];
     const db = await tamperer(t);
+    // Swap which event each position holds. The positions themselves stay put: a placeholder seq above the last one
+    // would let the sealer (which runs before every verify) chain new events after it.
     const swap = async () => {
-      await db.query(`UPDATE audit_seals SET seq = 999999999 WHERE seq = $1`, [a.seq]);
-      await db.query(`UPDATE audit_seals SET seq = $1 WHERE seq = $2`, [a.seq, b.seq]);
-      await db.query(`UPDATE audit_seals SET seq = $1 WHERE seq = 999999999`, [b.seq]);
+      const placeholder = '00000000-0000-4000-8000-000000000000';
+      const [x] = await db.query(`SELECT event_id FROM audit_seals WHERE seq = $1`, [a.seq]);
+      const [y] = await db.query(`SELECT event_id FROM audit_seals WHERE seq = $1`, [b.seq]);
+      await db.query(`UPDATE audit_seals SET event_id = $2 WHERE seq = $1`, [a.seq, placeholder]);
+      await db.query(`UPDATE audit_seals SET event_id = $2 WHERE seq = $1`, [b.seq, x.event_id]);
+      await db.query(`UPDATE audit_seals SET event_id = $2 WHERE seq = $1`, [a.seq, y.event_id]);
     };
     try {
       await swap();
