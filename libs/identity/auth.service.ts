@@ -19,6 +19,9 @@ export interface TokenPair {
 
 type LoginOutcome = { ok: true; pair: TokenPair; user: UserJson } | { ok: false; retryAfter?: number };
 
+/** How long after a rotation the same token may be presented again by a retrying client (API.md: 10 s). */
+export const REFRESH_RETRY_MS = 10_000;
+
 type RefreshOutcome = { ok: true; pair: TokenPair } | { ok: false; reused: boolean };
 
 @Injectable()
@@ -111,9 +114,12 @@ export class AuthService {
         organisation_id: string;
         revoked_at: Date | null;
         active: boolean;
+        replacement: Buffer | null;
+        replacement_used: boolean | null;
       }[] = await em.query(
         `SELECT t.id, t.session_id, t.used_at, t.expires_at, s.user_id, s.revoked_at, u.organisation_id,
-                (u.active AND o.active) AS active
+                (u.active AND o.active) AS active, t.replacement,
+                (SELECT n.used_at IS NOT NULL FROM refresh_tokens n WHERE n.id = t.replaced_by) AS replacement_used
            FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
            JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
           WHERE t.token_hash = $1
@@ -123,6 +129,12 @@ export class AuthService {
       if (!row) return { ok: false, reused: false };
       const actor = { ...meta, userId: row.user_id, organisationId: row.organisation_id };
       if (row.used_at) {
+        // A retry of a rotation whose answer was lost: the same new pair, as long as it is fresh and unused.
+        const isRetry =
+          row.replacement && row.replacement_used === false && !row.revoked_at && row.active &&
+          Date.now() - row.used_at.getTime() <= REFRESH_RETRY_MS;
+        const pair = isRetry ? this.tokens.unseal<TokenPair>(row.replacement!) : undefined;
+        if (pair) return { ok: true, pair };
         if (!row.revoked_at) {
           await this.sessions.end(em, { userId: row.user_id, sessionId: row.session_id }, 'refresh_token_reuse');
           await this.audit.record(em, actor, {
@@ -135,8 +147,15 @@ export class AuthService {
         return { ok: false, reused: true };
       }
       if (row.revoked_at || !row.active || row.expires_at.getTime() <= Date.now()) return { ok: false, reused: false };
-      await em.query('UPDATE refresh_tokens SET used_at = now() WHERE id = $1', [row.id]);
-      return { ok: true, pair: await this.issuePair(em, row.user_id, row.session_id) };
+      const next = await this.issuePair(em, row.user_id, row.session_id);
+      await em.query('UPDATE refresh_tokens SET used_at = now(), replaced_by = $2, replacement = $3 WHERE id = $1', [
+        row.id,
+        next.tokenId,
+        this.tokens.seal(next.pair),
+      ]);
+      // The token this one replaced can no longer be retried: drop the pair kept for that.
+      await em.query('UPDATE refresh_tokens SET replacement = NULL WHERE replaced_by = $1 AND replacement IS NOT NULL', [row.id]);
+      return { ok: true, pair: next.pair };
     });
     if (!outcome.ok) {
       throw new AppError(outcome.reused ? 'REFRESH_TOKEN_REUSED' : 'REFRESH_TOKEN_INVALID', {
@@ -185,24 +204,28 @@ export class AuthService {
       `INSERT INTO sessions (id, user_id, expires_at, ip, user_agent) VALUES ($1, $2, now() + make_interval(secs => $3), $4, $5)`,
       [sessionId, userId, this.config.refreshTokenTtl, meta.ip, meta.userAgent],
     );
-    return { sessionId, tokens: await this.issuePair(em, userId, sessionId) };
+    return { sessionId, tokens: (await this.issuePair(em, userId, sessionId)).pair };
   }
 
-  private async issuePair(em: EntityManager, userId: string, sessionId: string): Promise<TokenPair> {
+  private async issuePair(em: EntityManager, userId: string, sessionId: string): Promise<{ pair: TokenPair; tokenId: string }> {
     const refresh = this.tokens.newRefreshToken();
+    const tokenId = uuidv7();
     await em.query(
       `INSERT INTO refresh_tokens (id, session_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
-      [uuidv7(), sessionId, refresh.hash, this.config.refreshTokenTtl],
+      [tokenId, sessionId, refresh.hash, this.config.refreshTokenTtl],
     );
     await em.query(`UPDATE sessions SET expires_at = now() + make_interval(secs => $2) WHERE id = $1`, [
       sessionId,
       this.config.refreshTokenTtl,
     ]);
     return {
-      accessToken: await this.tokens.signAccess(userId, sessionId),
-      refreshToken: refresh.token,
-      expiresIn: this.tokens.accessTtl,
-      tokenType: 'Bearer',
+      tokenId,
+      pair: {
+        accessToken: await this.tokens.signAccess(userId, sessionId),
+        refreshToken: refresh.token,
+        expiresIn: this.tokens.accessTtl,
+        tokenType: 'Bearer',
+      },
     };
   }
 }

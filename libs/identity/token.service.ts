@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { APP_CONFIG, type AppConfig, AppError } from '#libs/platform/index.js';
@@ -17,9 +17,12 @@ export interface AccessClaims {
 @Injectable()
 export class TokenService {
   private readonly key: Uint8Array;
+  /** A key of its own (derived from the signing secret) for the pairs kept for a client's retry. */
+  private readonly sealKey: Buffer;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.key = new TextEncoder().encode(config.jwtSecret);
+    this.sealKey = Buffer.from(hkdfSync('sha256', config.jwtSecret!, 'welfare-case-share', 'refresh-retry', 32));
   }
 
   get accessTtl(): number {
@@ -65,5 +68,24 @@ export class TokenService {
 
   hashRefreshToken(token: string): Buffer {
     return createHash('sha256').update(token).digest();
+  }
+
+  /** AES-256-GCM: iv (12) | tag (16) | ciphertext. */
+  seal(value: unknown): Buffer {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.sealKey, iv);
+    const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  }
+
+  /** The value sealed by `seal`, or undefined when it does not authenticate (another key, altered bytes). */
+  unseal<T>(sealed: Buffer): T | undefined {
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.sealKey, sealed.subarray(0, 12));
+      decipher.setAuthTag(sealed.subarray(12, 28));
+      return JSON.parse(Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8')) as T;
+    } catch {
+      return undefined;
+    }
   }
 }

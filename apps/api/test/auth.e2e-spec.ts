@@ -71,12 +71,36 @@ describe('auth: login, tokens, refresh, logout, throttling', () => {
     expect(second.status).toBe(200);
     expect(second.body.refreshToken).not.toBe(first.refreshToken);
     expect((await t.get('/me', second.body.accessToken)).status).toBe(200);
-    // the used token again: the family ends, and with it every access token of the session
+    const third = await t.post('/auth/refresh', undefined, { refreshToken: second.body.refreshToken });
+    expect(third.status).toBe(200);
+    // the first token again, after its successor was itself used: the family ends, with every access token of it
     expectError(await t.post('/auth/refresh', undefined, { refreshToken: first.refreshToken }), 401, 'REFRESH_TOKEN_REUSED');
-    expectError(await t.get('/me', second.body.accessToken), 401, 'SESSION_ENDED');
-    expectError(await t.post('/auth/refresh', undefined, { refreshToken: second.body.refreshToken }), 401, 'REFRESH_TOKEN_REUSED');
+    expectError(await t.get('/me', third.body.accessToken), 401, 'SESSION_ENDED');
+    expectError(await t.post('/auth/refresh', undefined, { refreshToken: third.body.refreshToken }), 401, 'REFRESH_TOKEN_REUSED');
     expectError(await t.post('/auth/refresh', undefined, { refreshToken: 'made-up' }), 401, 'REFRESH_TOKEN_INVALID');
     expect(await t.auditEvents(`action = 'auth.refresh_reuse' AND actor_user_id = $1`, [u.id])).toHaveLength(1);
+  });
+
+  it('gives a client that retries a refresh within 10 s the same new pair, and only while that pair is unused', async () => {
+    const u = await t.user(orgId);
+    const first = (await login(u.loginId)).body;
+    const rotated = await t.post('/auth/refresh', undefined, { refreshToken: first.refreshToken });
+    const retried = await t.post('/auth/refresh', undefined, { refreshToken: first.refreshToken });
+    expect(retried.status).toBe(200);
+    expect(retried.body).toEqual(rotated.body);
+    expect((await t.get('/me', retried.body.accessToken)).status).toBe(200);
+    // the kept pair is stored encrypted, never as the tokens themselves
+    const kept = await t.ownerQuery(`SELECT replacement FROM refresh_tokens WHERE replacement IS NOT NULL`);
+    expect(kept.length).toBeGreaterThan(0);
+    for (const { replacement } of kept) expect(replacement.toString('latin1')).not.toContain(rotated.body.refreshToken);
+
+    // a retry later than 10 s is a reuse
+    const other = (await login(u.loginId)).body;
+    const next = await t.post('/auth/refresh', undefined, { refreshToken: other.refreshToken });
+    expect(next.status).toBe(200);
+    await t.ownerQuery(`UPDATE refresh_tokens SET used_at = used_at - interval '11 seconds' WHERE used_at IS NOT NULL AND replacement IS NOT NULL`);
+    expectError(await t.post('/auth/refresh', undefined, { refreshToken: other.refreshToken }), 401, 'REFRESH_TOKEN_REUSED');
+    expectError(await t.get('/me', next.body.accessToken), 401, 'SESSION_ENDED');
   });
 
   it('logout ends the session: its access and refresh tokens stop working; other sessions go on', async () => {
