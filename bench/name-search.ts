@@ -18,7 +18,7 @@ import { createApp } from '../apps/api/create-app.js';
 import { startTestCluster } from '../libs/database/testing/test-cluster.js';
 import { TokenService } from '../libs/identity/index.js';
 import { createLogger, loadConfig, uuidv7 } from '../libs/platform/index.js';
-import { recipientSearchKey } from '../libs/recipients/search-key.js';
+import { kanaSortKey, recipientSearchKey } from '../libs/recipients/search-key.js';
 
 const RECIPIENTS = Number(process.argv[2] ?? 100_000);
 const ROUNDS = Number(process.argv[3] ?? 100);
@@ -87,21 +87,22 @@ async function main() {
     const ids: string[] = [];
     const CHUNK = 5_000;
     for (let from = 0; from < RECIPIENTS; from += CHUNK) {
-      const cols: unknown[][] = [[], [], [], [], [], [], [], [], []];
+      const cols: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
       for (let i = from; i < Math.min(RECIPIENTS, from + CHUNK); i += 1) {
         const [family, familyKana] = FAMILY[mix(i) % FAMILY.length];
         const [given, givenKana] = GIVEN[mix(i + 7_919) % GIVEN.length];
         const lead = leads[i % LEADS];
         const id = uuidv7();
         ids.push(id);
-        const row = [id, lead.user, lead.org, `B-${i}`, family, given, familyKana, givenKana, recipientSearchKey(family, given, familyKana, givenKana)];
+        const row = [id, lead.user, lead.org, `B-${i}`, family, given, familyKana, givenKana, recipientSearchKey(family, given, familyKana, givenKana), kanaSortKey(familyKana, givenKana)];
         row.forEach((value, c) => cols[c].push(value));
       }
       await owner.query(
         `INSERT INTO recipients (id, created_by, lead_organisation_id, case_number, family_name, given_name, family_name_kana,
-           given_name_kana, search_key, updated_at)
+           given_name_kana, search_key, kana_sort_key, updated_at)
          SELECT *, now() - random() * interval '365 days'
-           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`,
+           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                       $10::text[])`,
         cols,
       );
     }

@@ -16,7 +16,7 @@ import pg from 'pg';
 import { AccessService } from '#libs/access/index.js';
 import { startTestCluster } from '#libs/database/testing/test-cluster.js';
 import { type Caller, createLogger, encodeCursor, loadConfig } from '#libs/platform/index.js';
-import { RECIPIENT_SELECT, RecipientsService } from '#libs/recipients/index.js';
+import { kanaSortKey, RECIPIENT_SELECT, RecipientsService } from '#libs/recipients/index.js';
 import { createApp } from '../apps/api/create-app.js';
 
 const RECIPIENTS = 100_000;
@@ -57,14 +57,15 @@ async function load(owner: pg.Client) {
   // Four in five recipients are led by one department, the rest by 20 others; updates spread over a year.
   await owner.query(`
     INSERT INTO recipients (id, created_by, lead_organisation_id, case_number, family_name, given_name, family_name_kana,
-      given_name_kana, birth_date, status, support_categories, address, health_notes, search_key, created_at, updated_at)
+      given_name_kana, birth_date, status, support_categories, address, health_notes, search_key, kana_sort_key, created_at,
+      updated_at)
     SELECT md5('r' || i)::uuid, '${USER}',
            CASE WHEN i % 5 = 0 THEN md5('org' || (i % 20 + 1))::uuid ELSE '${ORG_LEAD}'::uuid END,
            'B-' || i, '山田' || (i % 997), '太郎' || (i % 89), 'やまだ', 'たろう', date '1940-01-01' + (i % 20000),
            (ARRAY['intake','active','monitoring','closed'])[i % 4 + 1], ARRAY[(ARRAY['elderly','disability','poverty','child'])[i % 4 + 1]],
-           '新潟県三条市本町' || i, '服薬あり', '山田' || (i % 997) || '太郎' || (i % 89) || 'やまだたろう',
+           '新潟県三条市本町' || i, '服薬あり', '山田' || (i % 997) || '太郎' || (i % 89) || 'やまだたろう', $1,
            now() - interval '400 days', now() - (random() * interval '365 days')
-      FROM generate_series(1, ${RECIPIENTS}) i`);
+      FROM generate_series(1, ${RECIPIENTS}) i`, [kanaSortKey('やまだ', 'たろう')]);
   // Org A: 10,000 active grants in three shapes, plus 1,000 revoked and 1,000 expired ones.
   await owner.query(`
     INSERT INTO grants (id, recipient_id, grantee_organisation_id, field_groups, permissions, legal_basis, basis_reference,

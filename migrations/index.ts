@@ -9,6 +9,7 @@ import { LiveEvents1763800000500 } from './1763800000500-LiveEvents.js';
 import { IdempotencyKeys1763800000900 } from './1763800000900-IdempotencyKeys.js';
 import { CaseNotes1763800005000 } from './1763800005000-CaseNotes.js';
 import { RecipientNameSearch1763800005100 } from './1763800005100-RecipientNameSearch.js';
+import { RecipientKanaSort1763800005200 } from './1763800005200-RecipientKanaSort.js';
 import { RefreshRetry1763800006000 } from './1763800006000-RefreshRetry.js';
 
 /** Every migration, in order. Listed explicitly so that the same list serves the server, the tests and the benchmarks. */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   IdempotencyKeys1763800000900,
   CaseNotes1763800005000,
   RecipientNameSearch1763800005100,
+  RecipientKanaSort1763800005200,
   RefreshRetry1763800006000,
 ];

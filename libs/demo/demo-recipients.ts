@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { FieldGroup, GrantPermission, LegalBasis } from '#libs/contracts/index.js';
 import { uuidv7 } from '#libs/platform/index.js';
-import { recipientSearchKey } from '#libs/recipients/search-key.js';
+import { kanaSortKey, recipientSearchKey } from '#libs/recipients/search-key.js';
 
 interface SeededIdentityLike {
   organisations: Record<string, string>;
@@ -85,9 +85,9 @@ export async function seedRecipients(em: EntityManager, seeded: SeededIdentityLi
       `INSERT INTO recipients (id, created_by, lead_organisation_id, case_number, family_name, given_name, family_name_kana,
          given_name_kana, birth_date, sex, status, support_categories, opened_on, closed_on, postal_code, address, phone,
          emergency_contacts, care_level, dementia_independence, disability_certificates, disability_support_category,
-         public_assistance, assistance_caseworker, health_notes, primary_physician, search_key, updated_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,
-               now() - ($28 || ' hours')::interval)`,
+         public_assistance, assistance_caseworker, health_notes, primary_physician, search_key, kana_sort_key, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,
+               now() - ($29 || ' hours')::interval)`,
       [
         id,
         leadUser[lead],
@@ -118,6 +118,7 @@ export async function seedRecipients(em: EntityManager, seeded: SeededIdentityLi
         elderly ? '高血圧で内服中。月1回通院。' : disability ? '服薬管理の支援が必要。' : null,
         elderly ? '三条中央クリニック' : disability ? '県立精神医療センター' : null,
         recipientSearchKey(family, given, familyKana, givenKana),
+        kanaSortKey(familyKana, givenKana),
         String(i * 7),
       ],
     );

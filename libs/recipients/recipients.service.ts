@@ -18,7 +18,7 @@ import {
   uuidv7,
   versionConflict,
 } from '#libs/platform/index.js';
-import { nameSearchSql, recipientSearchKey, searchQueryKey } from './search-key.js';
+import { kanaSortKey, nameSearchSql, recipientSearchKey, searchQueryKey } from './search-key.js';
 import type { RecipientBodyDto, RecipientListQueryDto } from './recipient.dto.js';
 import {
   ALL_RECIPIENT_FIELDS,
@@ -141,13 +141,14 @@ export class RecipientsService {
         }
         const id = uuidv7();
         const fields = this.bodyFields(dto).filter((f) => f !== 'caseNumber' && f !== 'leadOrganisationId');
-        const columns = ['id', 'created_by', 'lead_organisation_id', 'case_number', 'search_key'];
+        const columns = ['id', 'created_by', 'lead_organisation_id', 'case_number', 'search_key', 'kana_sort_key'];
         const values: unknown[] = [
           id,
           caller.userId,
           caller.organisationId,
           caseNumber,
           recipientSearchKey(dto.familyName, dto.givenName, dto.familyNameKana, dto.givenNameKana),
+          kanaSortKey(dto.familyNameKana, dto.givenNameKana),
         ];
         for (const field of fields) {
           columns.push(RECIPIENT_COLUMNS[field].column);
@@ -266,6 +267,9 @@ export class RecipientsService {
           ),
         )}`,
       );
+      if (changes.some((c) => c.field === 'familyNameKana' || c.field === 'givenNameKana')) {
+        sets.push(`kana_sort_key = ${params.add(kanaSortKey(merged.familyNameKana as string | null, merged.givenNameKana as string | null))}`);
+      }
       // One atomic compare-and-set: a concurrent writer that got there first leaves no row with our version.
       const [updated] = await em.query(
         `UPDATE recipients r SET ${sets.join(', ')}, version = version + 1, updated_at = clock_timestamp()
@@ -313,7 +317,7 @@ export class RecipientsService {
   listQuery(ability: RecipientAbility, caller: Pick<Caller, 'organisationId'>, query: RecipientListQueryDto) {
     const limit = pageLimit(query);
     const kana = query.sort === 'kana';
-    const after = typedCursor(query.cursor, kana ? ['text', 'text', 'uuid'] : ['timestamp', 'uuid']);
+    const after = typedCursor(query.cursor, kana ? ['text', 'uuid'] : ['timestamp', 'uuid']);
     const params = new SqlParams([caller.organisationId]);
     const branches = this.access.readableSqlBranches(ability, 'r', params);
     const filters: string[] = [];
@@ -321,25 +325,23 @@ export class RecipientsService {
     if (query.category) filters.push(`${params.add(query.category)} = ANY (r.support_categories)`);
     const searchKey = query.q === undefined ? '' : searchQueryKey(query.q);
     if (searchKey !== '') filters.push(nameSearchSql('r', searchKey, params));
-    const fnk = `coalesce(r.family_name_kana, '')`;
-    const gnk = `coalesce(r.given_name_kana, '')`;
     if (after) {
       if (kana) {
-        filters.push(`(${fnk}, ${gnk}, r.id) > (${params.add(String(after[0]))}, ${params.add(String(after[1]))}, ${params.add(after[2])}::uuid)`);
+        filters.push(`(r.kana_sort_key, r.id) > (${params.add(String(after[0]))}, ${params.add(after[1])}::uuid)`);
       } else {
         filters.push(`(r.updated_at, r.id) < (${params.add(after[0])}::timestamptz, ${params.add(after[1])}::uuid)`);
       }
     }
     if (branches.length === 0) return { sql: null, values: params.values, limit, kana };
-    const keyCols = kana ? `${fnk} AS k1, ${gnk} AS k2` : `r.updated_at AS k1`;
-    const order = kana ? `${fnk}, ${gnk}, r.id` : `r.updated_at DESC, r.id DESC`;
-    const uOrder = kana ? `u.k1, u.k2, u.id` : `u.k1 DESC, u.id DESC`;
+    const keyCols = kana ? `r.kana_sort_key AS k1` : `r.updated_at AS k1`;
+    const order = kana ? `r.kana_sort_key, r.id` : `r.updated_at DESC, r.id DESC`;
+    const uOrder = kana ? `u.k1, u.id` : `u.k1 DESC, u.id DESC`;
     const where = (branch: string) => [branch, ...filters].join(' AND ');
     const union = branches
       .map((b) => `(SELECT r.id, ${keyCols} FROM recipients r WHERE ${where(b)} ORDER BY ${order} LIMIT ${limit + 1})`)
       .join(' UNION ');
     const sql = `SELECT ${RECIPIENT_SELECT}, ${this.access.myGrantsSql('r', '$1')} AS grants,
-                        r.updated_at::text AS cursor_at, ${fnk} AS cursor_k1, ${gnk} AS cursor_k2
+                        r.updated_at::text AS cursor_at, r.kana_sort_key AS cursor_kana
                    FROM (SELECT * FROM (${union}) u ORDER BY ${uOrder} LIMIT ${limit + 1}) p
                    JOIN recipients r ON r.id = p.id
                   ORDER BY ${uOrder.replaceAll('u.', 'p.')}`;
@@ -363,7 +365,7 @@ export class RecipientsService {
       const page = toPage(
         visible,
         limit,
-        ({ row }) => (kana ? [row.cursor_k1, row.cursor_k2, row.id] : [row.cursor_at, row.id]),
+        ({ row }) => (kana ? [row.cursor_kana, row.id] : [row.cursor_at, row.id]),
         ({ row, access }) => projectRecipient(row, access),
       );
       await this.audit.record(em, caller, {

@@ -1,4 +1,4 @@
-import { recipientSearchKey, searchQueryKey } from './search-key.js';
+import { KANA_SORT_KEY_MAX, kanaSortKey, recipientSearchKey, searchQueryKey } from './search-key.js';
 
 const matches = (key: string, q: string) => {
   const needle = searchQueryKey(q);
@@ -68,5 +68,22 @@ describe('recipientSearchKey / searchQueryKey', () => {
     const name = '髙橋';
     recipientSearchKey(name);
     expect(name).toBe('髙橋');
+  });
+});
+
+describe('kanaSortKey', () => {
+  it('folds width and katakana to one key, keeps family and given apart, puts no kana after any kana', () => {
+    expect(kanaSortKey('ﾔﾏﾀﾞ', 'ﾀﾛｳ')).toBe(kanaSortKey('やまだ', 'たろう'));
+    expect(kanaSortKey('ヤマダ', 'タロウ')).toBe(kanaSortKey('やまだ ', '　たろう'));
+    expect(kanaSortKey('あ', 'いう') < kanaSortKey('あい', 'う')).toBe(true);
+    expect(kanaSortKey('やまだ', null) < kanaSortKey('やまだ', 'あ')).toBe(true);
+    expect(kanaSortKey('ん', 'ん') < kanaSortKey(null, null)).toBe(true);
+    expect(kanaSortKey('\u{10FFFF}', null) < kanaSortKey(null, undefined)).toBe(true);
+    expect(kanaSortKey('　', '')).toBe(kanaSortKey(null, null));
+    expect(kanaSortKey('あ\u0001', 'い')).toBe(kanaSortKey('あ', 'い'));
+  });
+
+  it('is capped so that a cursor can carry it', () => {
+    expect([...kanaSortKey('㌀'.repeat(100), '㌀'.repeat(100))]).toHaveLength(KANA_SORT_KEY_MAX);
   });
 });

@@ -192,3 +192,26 @@ export function nameSearchSql(r: string, key: string, params: { add(value: unkno
   if ([...key].length <= SHORT_GRAM_MAX) return `${r}.search_grams @> ARRAY[${params.add(key)}]::text[]`;
   return `${r}.search_key LIKE '%' || ${params.add(escapeLike(key))} || '%'`;
 }
+
+/** Between family and given name in a kana sort key: below every character a folded name can hold (controls are dropped). */
+const KANA_SORT_SEPARATOR = '\u0001';
+const CONTROLS = /[\u0000-\u001F\u007F]/g;
+/**
+ * Longest kana sort key, in code points: a page cursor carries the key, and cursors are capped at 400 UTF-16 units.
+ * The stored key is cut the same way, so the order stays total (key, then id) and the cursor always matches it.
+ */
+export const KANA_SORT_KEY_MAX = 200;
+
+/**
+ * The stored key of `?sort=kana` (五十音順): each kana part folded as for search (NFKC, katakana → hiragana, spaces
+ * dropped), so カタカナ, ひらがな and ﾊﾝｶｸ entries interleave; compared by code point (the column is COLLATE "C"),
+ * which for hiragana is the 五十音 table with voiced and small kana next to their plain ones.
+ * A separator below every kana keeps family and given name apart ('あい'+'う' before 'あ'+'いう' would be wrong:
+ * あ|いう < あい|う). The leading class character puts recipients with kana ('0') before those without ('1').
+ */
+export function kanaSortKey(familyKana: string | null | undefined, givenKana: string | null | undefined): string {
+  const family = fold(familyKana ?? '').replace(CONTROLS, '');
+  const given = fold(givenKana ?? '').replace(CONTROLS, '');
+  if (family === '' && given === '') return '1';
+  return [...`0${family}${KANA_SORT_SEPARATOR}${given}`].slice(0, KANA_SORT_KEY_MAX).join('');
+}

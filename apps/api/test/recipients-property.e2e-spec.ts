@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { FIELD_GROUPS, type FieldGroup, GRANT_PERMISSIONS } from '#libs/contracts/index.js';
 import { uuidv7 } from '#libs/platform/index.js';
+import { kanaSortKey } from '#libs/recipients/index.js';
 import { TestApp } from './harness.js';
 import { groupsIn } from './recipient-fixtures.js';
 
@@ -62,11 +63,11 @@ describe('recipient access: property test against a simple oracle', () => {
         await t.ownerQuery('DELETE FROM grants; DELETE FROM recipients');
         const ids = s.recipients.map(() => uuidv7());
         const rows = await t.ownerQuery(
-          `INSERT INTO recipients (id, created_by, lead_organisation_id, case_number, family_name, given_name, search_key, updated_at)
-           SELECT x.id, x.by, x.lead, 'P-' || x.id, 'p', 'q', 'pq', date_trunc('minute', now()) - x.m * interval '1 minute'
+          `INSERT INTO recipients (id, created_by, lead_organisation_id, case_number, family_name, given_name, search_key, kana_sort_key, updated_at)
+           SELECT x.id, x.by, x.lead, 'P-' || x.id, 'p', 'q', 'pq', $2, date_trunc('minute', now()) - x.m * interval '1 minute'
              FROM json_to_recordset($1::json) AS x(id uuid, by uuid, lead uuid, m int)
            RETURNING id, extract(epoch FROM updated_at) AS u`,
-          [JSON.stringify(s.recipients.map((r, i) => ({ id: ids[i], by: orgs[r.lead].userId, lead: orgs[r.lead].id, m: r.minutesAgo })))],
+          [JSON.stringify(s.recipients.map((r, i) => ({ id: ids[i], by: orgs[r.lead].userId, lead: orgs[r.lead].id, m: r.minutesAgo }))), kanaSortKey(null, null)],
         );
         const updatedAt = ids.map((id) => Number(rows.find((row) => row.id === id).u));
         if (s.grants.length > 0) {

@@ -355,6 +355,7 @@ describe('recipients: create, read, list, update, history under access control',
       expectError(await t.get(`/recipients?cursor=${forge(['not a time', recipient.id])}`, lead.token), 400, 'INVALID_CURSOR');
       expectError(await t.get(`/recipients?cursor=${forge([new Date().toISOString(), 'x'])}`, lead.token), 400, 'INVALID_CURSOR');
       expectError(await t.get(`/recipients?sort=kana&cursor=${forge(['a', 'b', 'c'])}`, lead.token), 400, 'INVALID_CURSOR');
+      expectError(await t.get(`/recipients?sort=kana&cursor=${forge(['a', 'b'])}`, lead.token), 400, 'INVALID_CURSOR');
       expectError(await t.get(`/recipients/${recipient.id}/history?cursor=${forge(['1'])}`, lead.token), 400, 'INVALID_CURSOR');
       expectError(await t.get(`/recipients/${recipient.id}/grants?cursor=${forge([1, 2])}`, lead.token), 400, 'INVALID_CURSOR');
       expectError(await t.get(`/recipients/${recipient.id}/consents?cursor=${forge(['x', recipient.id])}`, lead.token), 400, 'INVALID_CURSOR');
