@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { LiveEventType } from '#libs/contracts/index.js';
+import type { LiveEventType, LiveGrantSummary } from '#libs/contracts/index.js';
 
 /** Written by the writer's transaction (delivered on its commit): wakes the sequencer on every instance. */
 export const LIVE_NEW_CHANNEL = 'live_new';
@@ -45,23 +45,11 @@ export class LiveOutbox {
   }
 }
 
-/** The subset of a grant that travels in grant.* events (no free text: basis reference and reason stay in REST). */
-export interface GrantLike {
-  id: string;
-  recipientId: string;
-  granteeOrganisationId: string;
-  fieldGroups: string[];
-  permissions: string[];
-  legalBasis: string;
-  validFrom: string;
-  validUntil: string | null;
-  revokedAt: string | null;
-}
-
 /** A grant.* event for the lead organisation's and the grantee organisation's rooms. */
 export function grantLiveEvent(
   type: 'grant.created' | 'grant.revoked',
-  grant: GrantLike,
+  // Only this subset travels (no free text: the basis reference and the revocation reason stay in REST).
+  grant: LiveGrantSummary,
   leadOrganisationId: string,
   actorOrganisationId: string,
 ): LiveEventInput {
