@@ -76,7 +76,11 @@ export class TestApp {
 
   /** Queries as the schema owner (superuser of the test cluster): set-up and deliberate tampering only. */
   ownerQuery<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
-    this.owner ??= new pg.Pool({ connectionString: this.db.ownerUrl, max: 2 });
+    if (!this.owner) {
+      this.owner = new pg.Pool({ connectionString: this.db.ownerUrl, max: 2 });
+      // An idle connection ended by the server (a test cutting the database off) is simply replaced.
+      this.owner.on('error', () => undefined);
+    }
     return this.owner.query(sql, params).then((r) => r.rows as T[]);
   }
 

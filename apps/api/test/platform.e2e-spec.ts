@@ -1,4 +1,5 @@
 import { hash } from '@node-rs/argon2';
+import pg from 'pg';
 import { expectError, TEST_PASSWORD, TestApp } from './harness.js';
 
 describe('platform: error contract, limits, health, docs, logs', () => {
@@ -75,5 +76,24 @@ describe('platform: error contract, limits, health, docs, logs', () => {
     for (const secret of [TEST_PASSWORD, 'the-wrong-secret-123', 'broken-json-secret', login.body.accessToken, login.body.refreshToken]) {
       expect(logs).not.toContain(secret);
     }
+  });
+
+  it('answers health 503 while the database cannot be reached, and 200 again once it can', async () => {
+    const db = t.db.name;
+    const url = new URL(t.db.ownerUrl);
+    url.pathname = '/postgres';
+    const admin = new pg.Client({ connectionString: url.toString() });
+    await admin.connect();
+    try {
+      await admin.query(`ALTER DATABASE ${db} ALLOW_CONNECTIONS false`);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [db]);
+      const down = await t.get('/health');
+      expect(down.status).toBe(503);
+      expect(down.body).toMatchObject({ status: 'error' });
+    } finally {
+      await admin.query(`ALTER DATABASE ${db} ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    expect((await t.get('/health')).status).toBe(200);
   });
 });
