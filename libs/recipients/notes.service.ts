@@ -108,13 +108,9 @@ export class NotesService {
         params,
       );
       const page = toPage(rows, limit, (r) => [r.createdAt.toISOString(), r.id], noteJson);
-      await this.audit.record(em, caller, {
-        action: 'note.list',
-        resourceType: 'note',
-        recipientId,
+      await this.auditNote(em, caller, na.access, 'note.list', recipientId, {
         recipientIds: [recipientId],
-        ...this.basis(na.access),
-        fieldGroups: this.groupsRead(page.items),
+        notes: page.items,
         details: { noteIds: page.items.map((n) => n.id) },
       });
       return page;
@@ -125,14 +121,7 @@ export class NotesService {
     return this.dataSource.transaction(async (em) => {
       const { na, row } = await this.findVisible(em, caller, recipientId, noteId);
       const note = noteJson(row);
-      await this.audit.record(em, caller, {
-        action: 'note.read',
-        resourceType: 'note',
-        resourceId: noteId,
-        recipientId,
-        ...this.basis(na.access),
-        fieldGroups: this.groupsRead([note]),
-      });
+      await this.auditNote(em, caller, na.access, 'note.read', recipientId, { resourceId: noteId, notes: [note] });
       return note;
     });
   }
@@ -153,13 +142,9 @@ export class NotesService {
         params,
       );
       const page = toPage(rows, limit, (r: { version: number }) => [r.version], noteRevisionJson);
-      await this.audit.record(em, caller, {
-        action: 'note.read',
-        resourceType: 'note',
+      await this.auditNote(em, caller, na.access, 'note.read', recipientId, {
         resourceId: noteId,
-        recipientId,
-        ...this.basis(na.access),
-        fieldGroups: this.groupsRead(page.items),
+        notes: page.items,
         details: { view: 'history', versions: page.items.map((v) => v.version) },
       });
       return page;
@@ -190,13 +175,9 @@ export class NotesService {
         ],
       );
       await this.writeRevision(em, caller, id, 'create');
-      await this.audit.record(em, caller, {
-        action: 'note.create',
-        resourceType: 'note',
+      await this.auditNote(em, caller, na.access, 'note.create', recipientId, {
         resourceId: id,
-        recipientId,
-        ...this.basis(na.access),
-        fieldGroups: this.groupsRead([dto]),
+        notes: [dto],
         details: { sensitivity: dto.sensitivity, contactType: dto.contactType },
       });
       await this.publish(em, caller, 'note.created', recipientId, id);
@@ -213,14 +194,7 @@ export class NotesService {
       const na = await this.noteAccess(em, caller, recipientId);
       if (!na.writes) throw new AppError('GRANT_SCOPE_MISSING', { message: 'Writing notes needs the notes.write permission' });
       const id = (replayed as { id?: string } | null)?.id;
-      await this.audit.record(em, caller, {
-        action: 'note.read',
-        resourceType: 'note',
-        resourceId: id ?? null,
-        recipientId,
-        ...this.basis(na.access),
-        details: { idempotentReplay: true },
-      });
+      await this.auditNote(em, caller, na.access, 'note.read', recipientId, { resourceId: id ?? null, details: { idempotentReplay: true } });
     });
   }
 
@@ -258,13 +232,9 @@ export class NotesService {
       );
       if (count !== 1) throw versionConflict(row.version);
       await this.writeRevision(em, caller, noteId, 'update');
-      await this.audit.record(em, caller, {
-        action: 'note.update',
-        resourceType: 'note',
+      await this.auditNote(em, caller, na.access, 'note.update', recipientId, {
         resourceId: noteId,
-        recipientId,
-        ...this.basis(na.access),
-        fieldGroups: this.groupsRead([row, noteJson(result[0])]),
+        notes: [row, noteJson(result[0])],
         details: { fields: changed },
       });
       await this.publish(em, caller, 'note.updated', recipientId, noteId);
@@ -283,13 +253,7 @@ export class NotesService {
         [noteId, caller.userId, reason],
       );
       await this.writeRevision(em, caller, noteId, 'retract');
-      await this.audit.record(em, caller, {
-        action: 'note.retract',
-        resourceType: 'note',
-        resourceId: noteId,
-        recipientId,
-        ...this.basis(na.access),
-      });
+      await this.auditNote(em, caller, na.access, 'note.retract', recipientId, { resourceId: noteId });
       await this.publish(em, caller, 'note.updated', recipientId, noteId);
       return noteJson(result[0]);
     });
@@ -347,12 +311,29 @@ export class NotesService {
     );
   }
 
-  private basis(access: ResolvedAccess) {
-    return { legalBasis: access.legalBasis ?? undefined, grantId: access.grantIds[0] ?? undefined };
-  }
-
-  /** Sensitive notes carry health information: the event names the group when any was returned. */
-  private groupsRead(items: { sensitivity: string }[]): FieldGroup[] | undefined {
-    return items.some((n) => n.sensitivity === 'sensitive') ? ['health'] : undefined;
+  /**
+   * The audit event of a note action, in the caller's transaction: the legal basis and grant the access rests on, and
+   * the `health` group when a sensitive note (health information) was returned or written.
+   */
+  private auditNote(
+    em: EntityManager,
+    caller: Caller,
+    access: ResolvedAccess,
+    action: string,
+    recipientId: string,
+    event: { resourceId?: string | null; recipientIds?: string[]; notes?: { sensitivity: string }[]; details?: Record<string, unknown> },
+  ): Promise<string> {
+    const sensitive = event.notes?.some((n) => n.sensitivity === 'sensitive') ?? false;
+    return this.audit.record(em, caller, {
+      action,
+      resourceType: 'note',
+      resourceId: event.resourceId,
+      recipientId,
+      recipientIds: event.recipientIds,
+      legalBasis: access.legalBasis ?? undefined,
+      grantId: access.grantIds[0] ?? undefined,
+      fieldGroups: sensitive ? (['health'] satisfies FieldGroup[]) : undefined,
+      details: event.details,
+    });
   }
 }

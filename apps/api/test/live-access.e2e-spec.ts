@@ -1,9 +1,8 @@
 import pg from 'pg';
-import type { Socket } from 'socket.io-client';
 import { LiveOutbox } from '#libs/live/index.js';
 import { uuidv7 } from '#libs/platform/index.js';
 import { TestApp } from './harness.js';
-import { connect, emitAck, nextEvent, record, until } from './live-client.js';
+import { emitAck, nextEvent, OpenSockets, record, until } from './live-client.js';
 import { createRecipient, grant } from './recipient-fixtures.js';
 
 type Seen = Array<{ event: string; body: any }>;
@@ -16,20 +15,14 @@ const EVENTS = ['recipient.updated', 'note.created', 'note.updated', 'grant.crea
 describe('live updates: access-respecting delivery, eviction and replay', () => {
   let a: TestApp;
   let b: TestApp;
-  const sockets: Socket[] = [];
-  const open = async (app: TestApp, token: string) => {
-    const socket = await connect(app.baseUrl, { token });
-    sockets.push(socket);
-    return socket;
-  };
+  const sockets = new OpenSockets();
+  const open = (app: TestApp, token: string) => sockets.open(app, token);
 
   beforeAll(async () => {
     a = await TestApp.start();
     b = await TestApp.start({}, { database: a.db, live: { maxSubscriptions: 3 } });
   });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
+  afterEach(() => sockets.closeAll());
   afterAll(async () => {
     await b?.close();
     await a?.close();

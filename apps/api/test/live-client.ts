@@ -99,3 +99,21 @@ export function until(
     socket.onAny(check);
   });
 }
+
+/** The sockets a suite opens, so that each test can close its own: `afterEach(() => sockets.closeAll())`. */
+export class OpenSockets {
+  private readonly sockets: Socket[] = [];
+
+  track(socket: Socket): Socket {
+    this.sockets.push(socket);
+    return socket;
+  }
+
+  async open(app: { baseUrl: string }, token: string): Promise<Socket> {
+    return this.track(await connect(app.baseUrl, { token }));
+  }
+
+  closeAll(): void {
+    for (const socket of this.sockets.splice(0)) socket.close();
+  }
+}

@@ -1,21 +1,18 @@
-import type { Socket } from 'socket.io-client';
 import { TestApp } from './harness.js';
-import { connect, emitAck, record, until } from './live-client.js';
+import { connect, emitAck, OpenSockets, record, until } from './live-client.js';
 import { createRecipient, grant } from './recipient-fixtures.js';
 
 /** note.created / note.updated under the sensitivity rules, writer and readers on different instances. */
 describe('live updates: case notes under the sensitivity rules', () => {
   let a: TestApp;
   let b: TestApp;
-  const sockets: Socket[] = [];
+  const sockets = new OpenSockets();
 
   beforeAll(async () => {
     a = await TestApp.start();
     b = await TestApp.start({}, { database: a.db });
   });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
+  afterEach(() => sockets.closeAll());
   afterAll(async () => {
     await b?.close();
     await a?.close();
@@ -34,7 +31,7 @@ describe('live updates: case notes under the sensitivity rules', () => {
 
   async function watcher(app: TestApp, token: string, recipientId: string) {
     const socket = await connect(app.baseUrl, { token });
-    sockets.push(socket);
+    sockets.track(socket);
     const seen = record(socket, ['note.created', 'note.updated', 'access.revoked']);
     expect(await emitAck(socket, 'subscribe', { recipientId })).toMatchObject({ ok: true });
     return { socket, seen, bodies: () => seen.map((s) => `${s.event}:${s.body.note?.body}`) };
@@ -92,7 +89,7 @@ describe('live updates: case notes under the sensitivity rules', () => {
 
     // Replay follows the same rules.
     const again = await connect(b.baseUrl, { token: health.token });
-    sockets.push(again);
+    sockets.track(again);
     const seenAgain = record(again, ['note.created', 'note.updated']);
     expect(await emitAck(again, 'subscribe', { recipientId: recipient.id, sinceSeq: l.seen[0].body.seq - 1 })).toMatchObject({
       ok: true,

@@ -1,10 +1,9 @@
 import pg from 'pg';
 import { SignJWT } from 'jose';
-import type { Socket } from 'socket.io-client';
 import { LiveOutbox } from '#libs/live/index.js';
 import { uuidv7 } from '#libs/platform/index.js';
 import { TestApp } from './harness.js';
-import { connect, connectError, disconnected, emitAck, liveSocket, nextEvent, record, until } from './live-client.js';
+import { connect, connectError, disconnected, emitAck, liveSocket, nextEvent, OpenSockets, record, until } from './live-client.js';
 
 const SECRET = 'test-secret-test-secret-test-secret-0001';
 
@@ -12,21 +11,15 @@ const SECRET = 'test-secret-test-secret-test-secret-0001';
 describe('live updates: connection, organisation rooms, sessions and limits', () => {
   let a: TestApp;
   let b: TestApp;
-  const sockets: Socket[] = [];
-  const open = async (app: TestApp, token: string) => {
-    const socket = await connect(app.baseUrl, { token });
-    sockets.push(socket);
-    return socket;
-  };
+  const sockets = new OpenSockets();
+  const open = (app: TestApp, token: string) => sockets.open(app, token);
 
   beforeAll(async () => {
     a = await TestApp.start();
     // The second instance shares the first one's database; its access tokens live 2 s (expiry tests).
     b = await TestApp.start({ ACCESS_TOKEN_TTL: '2' }, { database: a.db });
   });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
+  afterEach(() => sockets.closeAll());
   afterAll(async () => {
     await b?.close();
     await a?.close();
@@ -82,9 +75,9 @@ describe('live updates: connection, organisation rooms, sessions and limits', ()
     it('accepts the same origin (or none) and refuses another origin', async () => {
       const actor = await a.actor();
       const same = await connect(a.baseUrl, { token: actor.token, origin: a.baseUrl });
-      sockets.push(same);
+      sockets.track(same);
       expect(same.connected).toBe(true);
-      sockets.push(await connect(a.baseUrl, { token: actor.token }));
+      sockets.track(await connect(a.baseUrl, { token: actor.token }));
       await expect(connect(a.baseUrl, { token: actor.token, origin: 'http://evil.example' })).rejects.toThrow();
     });
   });
