@@ -15,6 +15,7 @@ import {
   versionConflict,
 } from '#libs/platform/index.js';
 import type { CreateOrganisationDto, UpdateOrganisationDto } from './dto/organisation.dto.js';
+import { SessionService } from './session.service.js';
 import { Organisation, organisationJson, type OrganisationJson } from './organisation.entity.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -29,6 +30,7 @@ export class OrganisationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly sessions: SessionService,
   ) {}
 
   /** Every user may list organisations (to pick a grantee); names and kinds are not personal data. */
@@ -94,18 +96,8 @@ export class OrganisationsService {
           resourceId: id,
           details: { fields: Object.keys(changes) },
         });
-        if (dto.active === false) {
-          // Every session of the organisation's users ends: their next request is refused.
-          await em.query(
-            `WITH ended AS (
-               UPDATE sessions s SET revoked_at = now(), revoke_reason = 'organisation_deactivated'
-                 FROM users u WHERE u.id = s.user_id AND u.organisation_id = $1 AND s.revoked_at IS NULL
-               RETURNING s.id, s.user_id)
-             SELECT pg_notify('session_ended', json_build_object('sessionIds', array_agg(id), 'userId', user_id)::text)
-               FROM ended GROUP BY user_id`,
-            [id],
-          );
-        }
+        // Every session of the organisation's users ends: their next request is refused, their sockets close.
+        if (dto.active === false) await this.sessions.end(em, { organisationId: id }, 'organisation_deactivated');
         return organisationJson(await em.getRepository(Organisation).findOneByOrFail({ id }));
       });
     } catch (error) {

@@ -58,24 +58,39 @@ export class SessionService {
     };
   }
 
-  /** Ends sessions inside the caller's transaction and announces it to every instance when that commits. */
+  /**
+   * Ends sessions inside the caller's transaction — one user's (all, one, or all but one), or every user's of an
+   * organisation — and announces them to every instance, one notification per user, when that transaction commits.
+   */
   async end(
     em: EntityManager,
-    target: { userId: string; sessionId?: string; exceptSessionId?: string },
+    target: { userId: string; sessionId?: string; exceptSessionId?: string } | { organisationId: string },
     reason: string,
   ): Promise<string[]> {
+    const byUser = 'userId' in target;
     // TypeORM answers an UPDATE with [rows, rowCount].
-    const [rows]: [{ id: string }[], number] = await em.query(
-      `UPDATE sessions SET revoked_at = now(), revoke_reason = $2
-        WHERE user_id = $1 AND revoked_at IS NULL
-          AND ($3::uuid IS NULL OR id = $3) AND ($4::uuid IS NULL OR id <> $4)
-        RETURNING id`,
-      [target.userId, reason, target.sessionId ?? null, target.exceptSessionId ?? null],
+    const [rows]: [{ id: string; user_id: string }[], number] = await em.query(
+      `UPDATE sessions s SET revoked_at = now(), revoke_reason = $1
+         FROM users u
+        WHERE u.id = s.user_id AND s.revoked_at IS NULL
+          AND ($2::uuid IS NULL OR s.user_id = $2) AND ($3::uuid IS NULL OR u.organisation_id = $3)
+          AND ($4::uuid IS NULL OR s.id = $4) AND ($5::uuid IS NULL OR s.id <> $5)
+        RETURNING s.id, s.user_id`,
+      [
+        reason,
+        byUser ? target.userId : null,
+        byUser ? null : target.organisationId,
+        byUser ? (target.sessionId ?? null) : null,
+        byUser ? (target.exceptSessionId ?? null) : null,
+      ],
     );
     const ids = rows.map((r) => r.id);
-    if (ids.length > 0) {
-      await em.query(`UPDATE refresh_tokens SET used_at = coalesce(used_at, now()) WHERE session_id = ANY($1)`, [ids]);
-      const payload: SessionEnded = { sessionIds: ids, userId: target.userId };
+    if (ids.length === 0) return ids;
+    await em.query(`UPDATE refresh_tokens SET used_at = coalesce(used_at, now()) WHERE session_id = ANY($1)`, [ids]);
+    const perUser = new Map<string, string[]>();
+    for (const row of rows) perUser.set(row.user_id, [...(perUser.get(row.user_id) ?? []), row.id]);
+    for (const [userId, sessionIds] of perUser) {
+      const payload: SessionEnded = { sessionIds, userId };
       await em.query('SELECT pg_notify($1, $2)', [SESSION_ENDED_CHANNEL, JSON.stringify(payload)]);
     }
     return ids;
