@@ -1,9 +1,17 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { LiveIoAdapter, type LiveOptions } from '#libs/live/index.js';
-import { type AppConfig, AppError, type AppRequest, httpDuration, uuidv7, validationPipe } from '#libs/platform/index.js';
+import {
+  type AppConfig,
+  AppError,
+  type AppRequest,
+  httpDuration,
+  INTERNAL_ERROR_RESPONSE,
+  uuidv7,
+  validationPipe,
+} from '#libs/platform/index.js';
 import { AppModule } from './app.module.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -15,6 +23,11 @@ export interface CreateAppOptions {
   swaggerUi?: boolean;
   /** Live-update limits other than the defaults (tests and benchmarks). */
   live?: Partial<LiveOptions>;
+  /**
+   * Build the module graph without instantiating any provider (so without a database): enough to write the OpenAPI
+   * document (openapi-document.ts); such an app is never listened on.
+   */
+  preview?: boolean;
 }
 
 export async function createApp(
@@ -34,6 +47,7 @@ export async function createApp(
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, options.live), adapter, {
+    preview: options.preview,
     logger: {
       log: (message: unknown) => logger.debug({ nest: message }),
       error: (message: unknown, stack?: unknown) => logger.error({ nest: message, stack }),
@@ -85,19 +99,25 @@ export async function createApp(
       'request',
     );
   });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Welfare case-sharing API')
-      .setDescription('Shared support-recipient records across agencies: grants, notes, live updates and audit log')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = openApiDocument(app);
   if (options.swaggerUi) {
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs.json', useGlobalPrefix: false });
   } else {
     fastify.get('/api/docs.json', async () => document);
   }
   return app;
+}
+
+/** The OpenAPI document of the app's routes, served at /api/docs.json (and written by openapi-document.ts). */
+export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Welfare case-sharing API')
+      .setDescription('Shared support-recipient records across agencies: grants, notes, live updates and audit log')
+      .setVersion('1')
+      .addBearerAuth()
+      .addGlobalResponse(INTERNAL_ERROR_RESPONSE)
+      .build(),
+  );
 }

@@ -1,12 +1,24 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
 import { Idempotent, type RecheckContext } from '#libs/idempotency/index.js';
-import { AuditAction, type Caller, CurrentUser, PageQueryDto, Roles, UuidPipe } from '#libs/platform/index.js';
+import {
+  AuditAction,
+  type Caller,
+  CurrentUser,
+  PageQueryDto,
+  Roles,
+  UuidPipe,
+  ApiErrors,
+  BODY_ERRORS,
+  PageOf,
+  SESSION_ERRORS,
+} from '#libs/platform/index.js';
 import { CreateConsentDto, CreateGrantDto, GrantRegistryQueryDto, RevokeGrantDto, WithdrawConsentDto } from './access.dto.js';
 import { ConsentsService } from './consents.service.js';
 import { GrantsService } from './grants.service.js';
+import { ConsentResponse, GrantResponse } from './access.response.js';
 
 /**
  * Before a remembered grant or consent creation is replayed: the caller must still be the recipient's lead
@@ -37,6 +49,8 @@ export class GrantsController {
   @Roles('caseworker', 'org_admin')
   @AuditAction('grant.list')
   @ApiOperation({ summary: 'Grants of a recipient: all for the lead organisation, its own for a grantee' })
+  @ApiOkResponse({ type: PageOf(GrantResponse) })
+  @ApiErrors(...SESSION_ERRORS, 'VALIDATION_FAILED', 'INVALID_CURSOR', 'ROLE_FORBIDDEN', 'NOT_FOUND')
   list(@CurrentUser() caller: Caller, @Param('id', UuidPipe) id: string, @Query() query: PageQueryDto) {
     return this.grants.listForRecipient(caller, id, query);
   }
@@ -46,6 +60,17 @@ export class GrantsController {
   @AuditAction('grant.create')
   @Idempotent({ recheck: leadRecheck('grant') })
   @ApiOperation({ summary: 'Grant an organisation access to field groups of a recipient (lead organisation only)' })
+  @ApiCreatedResponse({ type: GrantResponse })
+  @ApiErrors(
+    ...SESSION_ERRORS,
+    ...BODY_ERRORS,
+    'ROLE_FORBIDDEN',
+    'NOT_LEAD_ORGANISATION',
+    'NOT_FOUND',
+    'REFERENCE_NOT_FOUND',
+    'CONSENT_NOT_COVERING',
+    'UNPROCESSABLE',
+  )
   create(@CurrentUser() caller: Caller, @Param('id', UuidPipe) id: string, @Body() dto: CreateGrantDto) {
     return this.grants.create(caller, id, dto);
   }
@@ -55,6 +80,8 @@ export class GrantsController {
   @Roles('caseworker', 'org_admin')
   @AuditAction('grant.revoke')
   @ApiOperation({ summary: 'Revoke a grant at once (lead organisation only); a revoked grant → 409' })
+  @ApiOkResponse({ type: GrantResponse })
+  @ApiErrors(...SESSION_ERRORS, ...BODY_ERRORS, 'ROLE_FORBIDDEN', 'NOT_LEAD_ORGANISATION', 'NOT_FOUND', 'ALREADY_REVOKED')
   revoke(
     @CurrentUser() caller: Caller,
     @Param('id', UuidPipe) id: string,
@@ -68,6 +95,8 @@ export class GrantsController {
   @Roles('caseworker', 'org_admin', 'auditor')
   @AuditAction('grant.registry_read')
   @ApiOperation({ summary: 'The grant registry: own organisation’s grants (caseworker, org_admin), all (auditor)' })
+  @ApiOkResponse({ type: PageOf(GrantResponse) })
+  @ApiErrors(...SESSION_ERRORS, 'VALIDATION_FAILED', 'INVALID_CURSOR', 'ROLE_FORBIDDEN', 'ORGANISATION_FORBIDDEN')
   registry(@CurrentUser() caller: Caller, @Query() query: GrantRegistryQueryDto) {
     return this.grants.registry(caller, query);
   }
@@ -83,6 +112,8 @@ export class ConsentsController {
   @Get()
   @AuditAction('consent.list')
   @ApiOperation({ summary: 'Consents of a recipient (lead organisation only)' })
+  @ApiOkResponse({ type: PageOf(ConsentResponse) })
+  @ApiErrors(...SESSION_ERRORS, 'VALIDATION_FAILED', 'INVALID_CURSOR', 'ROLE_FORBIDDEN', 'NOT_LEAD_ORGANISATION', 'NOT_FOUND')
   list(@CurrentUser() caller: Caller, @Param('id', UuidPipe) id: string, @Query() query: PageQueryDto) {
     return this.consents.list(caller, id, query);
   }
@@ -91,6 +122,8 @@ export class ConsentsController {
   @AuditAction('consent.create')
   @Idempotent({ recheck: leadRecheck('consent') })
   @ApiOperation({ summary: 'Record a consent (lead organisation only)' })
+  @ApiCreatedResponse({ type: ConsentResponse })
+  @ApiErrors(...SESSION_ERRORS, ...BODY_ERRORS, 'ROLE_FORBIDDEN', 'NOT_LEAD_ORGANISATION', 'NOT_FOUND', 'REFERENCE_NOT_FOUND')
   create(@CurrentUser() caller: Caller, @Param('id', UuidPipe) id: string, @Body() dto: CreateConsentDto) {
     return this.consents.create(caller, id, dto);
   }
@@ -99,6 +132,8 @@ export class ConsentsController {
   @HttpCode(200)
   @AuditAction('consent.withdraw')
   @ApiOperation({ summary: 'Withdraw a consent; every grant based on it is revoked in the same transaction' })
+  @ApiOkResponse({ type: ConsentResponse })
+  @ApiErrors(...SESSION_ERRORS, ...BODY_ERRORS, 'ROLE_FORBIDDEN', 'NOT_LEAD_ORGANISATION', 'NOT_FOUND', 'ALREADY_WITHDRAWN')
   withdraw(
     @CurrentUser() caller: Caller,
     @Param('id', UuidPipe) id: string,

@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { AuditAction, type Caller, CurrentUser, LOGGER, Roles } from '#libs/platform/index.js';
+import { ApiErrors, ApiOkJsonOrCsv, AuditAction, type Caller, CurrentUser, LOGGER, PageOf, Roles, SESSION_ERRORS } from '#libs/platform/index.js';
 import { AuditLogService } from './audit-log.service.js';
+import { AuditEventResponse, AuditVerifyResponse } from './audit.response.js';
 import { AuditQueryDto } from './dto/audit-query.dto.js';
 
 @ApiTags('audit')
@@ -19,7 +20,8 @@ export class AuditController {
 
   @Get()
   @AuditAction('audit.read')
-  @ApiProduces('application/json', 'text/csv')
+  @ApiOkJsonOrCsv(PageOf(AuditEventResponse), 'a page of events; as CSV every matching event, streamed')
+  @ApiErrors(...SESSION_ERRORS, 'VALIDATION_FAILED', 'INVALID_CURSOR', 'ROLE_FORBIDDEN')
   async list(
     @CurrentUser() caller: Caller,
     @Query() query: AuditQueryDto,
@@ -43,6 +45,8 @@ export class AuditController {
 
   @Get('verify')
   @AuditAction('audit.verify')
+  @ApiOkResponse({ type: AuditVerifyResponse })
+  @ApiErrors(...SESSION_ERRORS, 'ROLE_FORBIDDEN')
   verify(@CurrentUser() caller: Caller) {
     return this.log.verify(caller);
   }

@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata, type Type } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
-import type { AppRequest, Caller } from '#libs/platform/index.js';
+import { ApiErrors, type AppRequest, type Caller } from '#libs/platform/index.js';
 
 export const IDEMPOTENT = 'idempotency:route';
 
@@ -37,5 +37,6 @@ export function Idempotent<C = any>(options: IdempotentOptions<C> = {}) {
       required: false,
       description: 'up to 255 characters; a retry with the same key and body within 24 h answers the original result',
     }),
+    ApiErrors('IDEMPOTENCY_IN_PROGRESS', 'IDEMPOTENCY_KEY_REUSED'),
   );
 }

@@ -1,10 +1,24 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiTags, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type Caller, CurrentUser, ifMatchVersion, PageQueryDto, UuidPipe, withEtag, Roles } from '#libs/platform/index.js';
+import {
+  type Caller,
+  CurrentUser,
+  ifMatchVersion,
+  PageQueryDto,
+  UuidPipe,
+  withEtag,
+  Roles,
+  ApiErrors,
+  BODY_ERRORS,
+  IF_MATCH_ERRORS,
+  PageOf,
+  SESSION_ERRORS,
+} from '#libs/platform/index.js';
 import { Idempotent } from '#libs/idempotency/index.js';
 import { CreateOrganisationDto, UpdateOrganisationDto } from './dto/organisation.dto.js';
 import { OrganisationsService } from './organisations.service.js';
+import { OrganisationResponse } from './identity.response.js';
 
 @ApiTags('organisations')
 @ApiBearerAuth()
@@ -13,11 +27,15 @@ export class OrganisationsController {
   constructor(private readonly organisations: OrganisationsService) {}
 
   @Get()
+  @ApiOkResponse({ type: PageOf(OrganisationResponse) })
+  @ApiErrors(...SESSION_ERRORS, 'VALIDATION_FAILED', 'INVALID_CURSOR')
   list(@Query() query: PageQueryDto) {
     return this.organisations.list(query);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: OrganisationResponse })
+  @ApiErrors(...SESSION_ERRORS, 'NOT_FOUND')
   async get(@Param('id', UuidPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return withEtag(reply, await this.organisations.get(id));
   }
@@ -25,6 +43,8 @@ export class OrganisationsController {
   @Post()
   @Idempotent()
   @Roles('system_admin')
+  @ApiCreatedResponse({ type: OrganisationResponse })
+  @ApiErrors(...SESSION_ERRORS, ...BODY_ERRORS, 'ROLE_FORBIDDEN', 'CONFLICT_DUPLICATE')
   create(@CurrentUser() caller: Caller, @Body() dto: CreateOrganisationDto) {
     return this.organisations.create(caller, dto);
   }
@@ -32,6 +52,8 @@ export class OrganisationsController {
   @Patch(':id')
   @Roles('system_admin')
   @ApiHeader({ name: 'If-Match', required: true, description: '"<version>"' })
+  @ApiOkResponse({ type: OrganisationResponse })
+  @ApiErrors(...SESSION_ERRORS, ...BODY_ERRORS, ...IF_MATCH_ERRORS, 'ROLE_FORBIDDEN', 'NOT_FOUND', 'CONFLICT_DUPLICATE')
   async update(
     @CurrentUser() caller: Caller,
     @Param('id', UuidPipe) id: string,

@@ -1,10 +1,24 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiTags, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type Caller, CurrentUser, ifMatchVersion, UuidPipe, withEtag, AuditAction, Roles } from '#libs/platform/index.js';
+import {
+  type Caller,
+  CurrentUser,
+  ifMatchVersion,
+  UuidPipe,
+  withEtag,
+  AuditAction,
+  Roles,
+  ApiErrors,
+  BODY_ERRORS,
+  IF_MATCH_ERRORS,
+  PageOf,
+  SESSION_ERRORS,
+} from '#libs/platform/index.js';
 import { Idempotent } from '#libs/idempotency/index.js';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
+import { UserResponse } from './identity.response.js';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -14,11 +28,15 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
+  @ApiOkResponse({ type: PageOf(UserResponse) })
+  @ApiErrors(...SESSION_ERRORS, 'VALIDATION_FAILED', 'INVALID_CURSOR', 'ROLE_FORBIDDEN')
   list(@CurrentUser() caller: Caller, @Query() query: ListUsersQueryDto) {
     return this.users.list(caller, query);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: UserResponse })
+  @ApiErrors(...SESSION_ERRORS, 'ROLE_FORBIDDEN', 'NOT_FOUND')
   async get(@CurrentUser() caller: Caller, @Param('id', UuidPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return withEtag(reply, await this.users.get(caller, id));
   }
@@ -26,6 +44,16 @@ export class UsersController {
   @Post()
   @Idempotent()
   @AuditAction('user.create')
+  @ApiCreatedResponse({ type: UserResponse })
+  @ApiErrors(
+    ...SESSION_ERRORS,
+    ...BODY_ERRORS,
+    'PASSWORD_POLICY',
+    'ROLE_FORBIDDEN',
+    'ORGANISATION_FORBIDDEN',
+    'REFERENCE_NOT_FOUND',
+    'CONFLICT_DUPLICATE',
+  )
   create(@CurrentUser() caller: Caller, @Body() dto: CreateUserDto) {
     return this.users.create(caller, dto);
   }
@@ -33,6 +61,8 @@ export class UsersController {
   @Patch(':id')
   @AuditAction('user.update')
   @ApiHeader({ name: 'If-Match', required: true, description: '"<version>"' })
+  @ApiOkResponse({ type: UserResponse })
+  @ApiErrors(...SESSION_ERRORS, ...BODY_ERRORS, ...IF_MATCH_ERRORS, 'PASSWORD_POLICY', 'ROLE_FORBIDDEN', 'NOT_FOUND')
   async update(
     @CurrentUser() caller: Caller,
     @Param('id', UuidPipe) id: string,

@@ -1,8 +1,9 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
+import { HealthResponse } from './health.response.js';
 import { metricsRegistry } from './metrics.js';
 import { Public } from './route-metadata.js';
 
@@ -13,6 +14,8 @@ export class HealthController {
 
   @Public()
   @Get('health')
+  @ApiOkResponse({ type: HealthResponse, description: 'the API and its database answer' })
+  @ApiServiceUnavailableResponse({ type: HealthResponse, description: 'the database is unreachable (status error, db unavailable)' })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     try {
       await Promise.race([

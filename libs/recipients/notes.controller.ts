@@ -1,10 +1,24 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiTags, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Idempotent } from '#libs/idempotency/index.js';
-import { AuditAction, type Caller, CurrentUser, ifMatchVersion, Roles, UuidPipe, withEtag } from '#libs/platform/index.js';
+import {
+  AuditAction,
+  type Caller,
+  CurrentUser,
+  ifMatchVersion,
+  Roles,
+  UuidPipe,
+  withEtag,
+  ApiErrors,
+  BODY_ERRORS,
+  IF_MATCH_ERRORS,
+  PageOf,
+  SESSION_ERRORS,
+} from '#libs/platform/index.js';
 import { CreateNoteDto, ListNotesQueryDto, NotesPageQueryDto, RetractNoteDto, UpdateNoteDto } from './note.dto.js';
 import { NotesService } from './notes.service.js';
+import { NoteResponse, NoteRevisionResponse } from './note.response.js';
 
 /** Case notes of one recipient. Recipient content: caseworkers and org_admins only. */
 @ApiTags('notes')
@@ -16,6 +30,8 @@ export class NotesController {
 
   @Get()
   @AuditAction('note.list')
+  @ApiOkResponse({ type: PageOf(NoteResponse) })
+  @ApiErrors(...SESSION_ERRORS, 'VALIDATION_FAILED', 'INVALID_CURSOR', 'ROLE_FORBIDDEN', 'GRANT_SCOPE_MISSING', 'NOT_FOUND')
   list(@CurrentUser() caller: Caller, @Param('id', UuidPipe) recipientId: string, @Query() query: ListNotesQueryDto) {
     return this.notes.list(caller, recipientId, query);
   }
@@ -25,6 +41,8 @@ export class NotesController {
   @Idempotent<NotesController>({
     recheck: ({ controller, caller, params, replayed }) => controller.notes.recheckCreate(caller, params.id, replayed),
   })
+  @ApiCreatedResponse({ type: NoteResponse })
+  @ApiErrors(...SESSION_ERRORS, ...BODY_ERRORS, 'ROLE_FORBIDDEN', 'GRANT_SCOPE_MISSING', 'NOT_FOUND')
   async create(
     @CurrentUser() caller: Caller,
     @Param('id', UuidPipe) recipientId: string,
@@ -36,6 +54,8 @@ export class NotesController {
 
   @Get(':noteId')
   @AuditAction('note.read')
+  @ApiOkResponse({ type: NoteResponse })
+  @ApiErrors(...SESSION_ERRORS, 'ROLE_FORBIDDEN', 'GRANT_SCOPE_MISSING', 'NOT_FOUND')
   async get(
     @CurrentUser() caller: Caller,
     @Param('id', UuidPipe) recipientId: string,
@@ -47,6 +67,8 @@ export class NotesController {
 
   @Get(':noteId/history')
   @AuditAction('note.read')
+  @ApiOkResponse({ type: PageOf(NoteRevisionResponse) })
+  @ApiErrors(...SESSION_ERRORS, 'VALIDATION_FAILED', 'INVALID_CURSOR', 'ROLE_FORBIDDEN', 'GRANT_SCOPE_MISSING', 'NOT_FOUND')
   history(
     @CurrentUser() caller: Caller,
     @Param('id', UuidPipe) recipientId: string,
@@ -59,6 +81,17 @@ export class NotesController {
   @Patch(':noteId')
   @AuditAction('note.update')
   @ApiHeader({ name: 'If-Match', required: true, description: '"<version>"' })
+  @ApiOkResponse({ type: NoteResponse })
+  @ApiErrors(
+    ...SESSION_ERRORS,
+    ...BODY_ERRORS,
+    ...IF_MATCH_ERRORS,
+    'ROLE_FORBIDDEN',
+    'GRANT_SCOPE_MISSING',
+    'NOT_AUTHOR',
+    'NOT_FOUND',
+    'ALREADY_RETRACTED',
+  )
   async update(
     @CurrentUser() caller: Caller,
     @Param('id', UuidPipe) recipientId: string,
@@ -73,6 +106,16 @@ export class NotesController {
   @Post(':noteId/retract')
   @HttpCode(200)
   @AuditAction('note.retract')
+  @ApiOkResponse({ type: NoteResponse })
+  @ApiErrors(
+    ...SESSION_ERRORS,
+    ...BODY_ERRORS,
+    'ROLE_FORBIDDEN',
+    'GRANT_SCOPE_MISSING',
+    'NOT_AUTHOR',
+    'NOT_FOUND',
+    'ALREADY_RETRACTED',
+  )
   async retract(
     @CurrentUser() caller: Caller,
     @Param('id', UuidPipe) recipientId: string,

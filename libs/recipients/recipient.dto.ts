@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -32,29 +32,35 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const dateMessage = { message: '$property must be a date YYYY-MM-DD' };
 
 export class EmergencyContactDto {
+  @ApiProperty({ example: '山田 一郎' })
   @IsString()
   @Length(1, 100)
   name: string;
 
+  @ApiPropertyOptional({ type: String, nullable: true, example: '長男' })
   @IsOptional()
   @IsString()
   @MaxLength(50)
   relationship?: string | null;
 
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(30)
   phone?: string | null;
 
+  @ApiPropertyOptional({ description: 'キーパーソン' })
   @IsOptional()
   @IsBoolean()
   isKeyPerson?: boolean;
 }
 
 export class DisabilityCertificateDto {
+  @ApiProperty({ enum: CERTIFICATE_TYPES })
   @IsIn(CERTIFICATE_TYPES)
   type: (typeof CERTIFICATE_TYPES)[number];
 
+  @ApiProperty({ description: 'physical: 1…7, intellectual: A or B, mental: 1…3', example: '2' })
   @IsString()
   @Length(1, 2)
   grade: string;
