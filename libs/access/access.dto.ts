@@ -93,7 +93,7 @@ export class GrantRegistryQueryDto extends PageQueryDto {
 }
 
 export class CreateConsentDto {
-  @ApiProperty({ format: 'uuid', isArray: true })
+  @ApiProperty({ type: String, format: 'uuid', isArray: true })
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(100)
