@@ -302,6 +302,6 @@ describe('the OpenAPI document describes every answer', () => {
     expect((await call('get', '/audit-events/verify', none, { token: auditor.token })).body.ok).toBe(true);
 
     expect((await call('post', '/auth/logout', none, { token: lead.token })).status).toBe(204);
-    expect([...operations.map((o) => o.key)].filter((key) => !succeeded.has(key))).toEqual([]);
-  });
+    expect(operations.map((o) => o.key).filter((key) => !succeeded.has(key))).toEqual([]);
+  }, 120_000); // every operation of the API, one after another
 });

@@ -40,7 +40,7 @@ describe('Swagger UI at /api/docs (the built server)', () => {
       child!.stderr!.on('data', onData);
       void exited.then((code) => reject(new Error(`server exited with ${code}:\n${output}`)));
     });
-  });
+  }, 120_000); // a whole server process starting, on a machine the other suites keep busy
 
   afterAll(async () => {
     if (child && child.exitCode === null) {
