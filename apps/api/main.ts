@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       dataDir: config.dataDir,
       database: 'welfare',
       onLog: (message) => logger.debug({ postgres: message.trim() }),
+      onWarning: (message) => logger.warn(message),
     });
     config = ensureJwtSecret({ ...config, databaseUrl: embedded.url, databaseOwnerUrl: embedded.ownerUrl });
   } else if (!config.databaseOwnerUrl) {

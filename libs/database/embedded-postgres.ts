@@ -177,7 +177,10 @@ function stopper(child: ChildProcess): () => Promise<void> {
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   database: string;
+  /** PostgreSQL's own output. */
   onLog?: (message: string) => void;
+  /** What an operator should know about (an orphaned cluster stopped). */
+  onWarning?: (message: string) => void;
 }): Promise<EmbeddedDatabase> {
   const log = options.onLog ?? (() => undefined);
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -188,7 +191,7 @@ export async function startEmbeddedPostgres(options: {
   const clusterDir = locateCluster(options.dataDir, owner);
   const secrets = credentials(options.dataDir);
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) await initialise(binaries, clusterDir, owner, secrets.ownerPassword);
-  await stopOrphanedPostmaster(clusterDir, log);
+  await stopOrphanedPostmaster(clusterDir, options.onWarning ?? log);
   const port = await freePort();
   const child = await launch(binaries, clusterDir, port, owner, log);
   const stop = stopper(child);
