@@ -3,7 +3,15 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { LiveIoAdapter, type LiveOptions } from '#libs/live/index.js';
-import { type AppConfig, AppError, type AppRequest, httpDuration, uuidv7, validationPipe } from '#libs/platform/index.js';
+import {
+  type AppConfig,
+  AppError,
+  type AppRequest,
+  httpDuration,
+  registerSecurityHeaders,
+  uuidv7,
+  validationPipe,
+} from '#libs/platform/index.js';
 import { AppModule } from './app.module.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -56,8 +64,8 @@ export async function createApp(
   fastify.addHook('onRequest', async (req, reply) => {
     void reply.header('x-request-id', req.id);
     void reply.header('cache-control', 'no-store');
-    void reply.header('x-content-type-options', 'nosniff');
   });
+  registerSecurityHeaders(fastify);
   // PATCH bodies are JSON Merge Patch (RFC 7396); clients may label them as such.
   fastify.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
   // The API speaks JSON only: a body of another type is refused before any parser or handler sees it.
