@@ -7,6 +7,7 @@ import {
   type AppConfig,
   AppError,
   type AppRequest,
+  type Clock,
   httpDuration,
   registerSecurityHeaders,
   uuidv7,
@@ -23,6 +24,8 @@ export interface CreateAppOptions {
   swaggerUi?: boolean;
   /** Live-update limits other than the defaults (tests and benchmarks). */
   live?: Partial<LiveOptions>;
+  /** A fixed clock (tests of dates); the system clock otherwise. */
+  clock?: Clock;
 }
 
 export async function createApp(
@@ -41,7 +44,7 @@ export async function createApp(
       return typeof sent === 'string' && CLIENT_REQUEST_ID.test(sent) ? sent : uuidv7();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, options.live), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, options.live, options.clock), adapter, {
     logger: {
       log: (message: unknown) => logger.debug({ nest: message }),
       error: (message: unknown, stack?: unknown) => logger.error({ nest: message, stack }),

@@ -13,3 +13,5 @@ export * from './platform.module.js';
 export * from './metrics.js';
 export * from './route-metadata.js';
 export * from './security-headers.js';
+export * from './jst.js';
+export * from './clock.js';
