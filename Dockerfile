@@ -3,6 +3,8 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The stand-in for install-time telemetry (package.json overrides) must be there before npm ci.
+COPY vendor ./vendor
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
@@ -11,6 +13,7 @@ FROM node:24-bookworm-slim
 ENV NODE_ENV=production TZ=Asia/Tokyo
 WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json ./
+COPY --from=build --chown=root:root /app/vendor ./vendor
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 # The code belongs to root and the process runs as the unprivileged `node` user: it cannot rewrite itself.
