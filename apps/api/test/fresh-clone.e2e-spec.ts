@@ -2,7 +2,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { embeddedClusterDir, freePort } from '#libs/database/index.js';
-import { exitOf, login, type ServerProcess, startServer, stopAll } from './server-process.js';
+import { exitOf, login, type ServerProcess, startServer, stopAll, PROCESS_TEST_TIMEOUT } from './server-process.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -34,7 +34,7 @@ describe('a fresh clone in a private (0700) directory', () => {
     await stopAll(started);
     for (const dir of outside) rmSync(dir, { recursive: true, force: true });
     rmSync(root, { recursive: true, force: true });
-  });
+  }, PROCESS_TEST_TIMEOUT);
 
   it('starts the built server from there on the embedded database and logs in', async () => {
     const port = await freePort();
@@ -74,7 +74,7 @@ describe('a fresh clone in a private (0700) directory', () => {
     expect((await login(`http://127.0.0.1:${port}/api/v1`, 'first.admin', 'first-admin-password')).status).toBe(200);
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
-  });
+  }, PROCESS_TEST_TIMEOUT);
 
   it('stops with one sentence naming the cause and the fix when the embedded database cannot run', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'welfare-broken-'));
@@ -94,5 +94,5 @@ describe('a fresh clone in a private (0700) directory', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, PROCESS_TEST_TIMEOUT);
 });

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 
 export const MAIN = join(process.cwd(), 'dist/apps/api/main.js');
 
+/** Tests that start whole server processes (and their databases) several times: minutes on a busy machine. */
+export const PROCESS_TEST_TIMEOUT = 240_000;
+
 export interface ServerProcess {
   child: ChildProcess;
   output: () => string;
