@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   let embedded: Promise<EmbeddedDatabase> | undefined;
-  let app: NestFastifyApplication | undefined;
+  let app: NestFastifyApplication | undefined = undefined;
   const stopDatabase = async () => (await embedded?.catch(() => undefined))?.stop();
 
   let stopping = false;
