@@ -5,7 +5,7 @@ import type { Socket } from 'socket.io-client';
 import { embeddedClusterDir, freePort } from '#libs/database/index.js';
 import { DEMO_PASSWORD } from '#libs/demo/index.js';
 import { connect, emitAck, record, until } from './live-client.js';
-import { call, login, type ServerProcess, startServer, stopAll, PROCESS_TEST_TIMEOUT } from './server-process.js';
+import { call, login, PROCESS_TEST_TIMEOUT, type ServerProcess, startServer, stopAll } from './server-process.js';
 
 const WRITERS = 4;
 /** Notes acknowledged before the server is killed; more are in flight at that moment. */

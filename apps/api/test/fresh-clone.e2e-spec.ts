@@ -2,7 +2,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { embeddedClusterDir, freePort } from '#libs/database/index.js';
-import { exitOf, login, type ServerProcess, startServer, stopAll, PROCESS_TEST_TIMEOUT } from './server-process.js';
+import { exitOf, login, PROCESS_TEST_TIMEOUT, type ServerProcess, startServer, stopAll } from './server-process.js';
 
 const isRoot = process.getuid?.() === 0;
 

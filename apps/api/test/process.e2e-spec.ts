@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '#libs/database/index.js';
 import { DEMO_PASSWORD } from '#libs/demo/index.js';
-import { exitOf, login as loginAt, type ServerProcess, startServer, stopAll } from './server-process.js';
+import { exitOf, login as loginAt, PROCESS_TEST_TIMEOUT, type ServerProcess, startServer, stopAll } from './server-process.js';
 
 describe('the server process: npm start on the embedded database', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'welfare-process-'));
@@ -11,7 +11,7 @@ describe('the server process: npm start on the embedded database', () => {
   afterAll(async () => {
     await stopAll(started);
     rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, PROCESS_TEST_TIMEOUT);
 
   it('starts with the demo city, prints logins, stops on SIGTERM with 0, and keeps its data across a restart', async () => {
     const port = await freePort();
@@ -50,7 +50,7 @@ describe('the server process: npm start on the embedded database', () => {
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
     }
-  });
+  }, PROCESS_TEST_TIMEOUT);
 
   it('refuses to start on a bad configuration, naming the variable', async () => {
     const missingSecret = await exitOf({ DATABASE_URL: 'postgresql://x:y@127.0.0.1:1/db', JWT_SECRET: '' });
@@ -59,5 +59,5 @@ describe('the server process: npm start on the embedded database', () => {
     const badPort = await exitOf({ PORT: 'eighty', DATA_DIR: dataDir });
     expect(badPort.code).toBe(1);
     expect(badPort.output).toContain('PORT');
-  });
+  }, PROCESS_TEST_TIMEOUT);
 });
