@@ -8,18 +8,18 @@ import { IdempotencyModule } from '#libs/idempotency/index.js';
 import { IdentityModule, IdentityRules } from '#libs/identity/index.js';
 import { CaseNoteLiveSource, GrantAccessPolicy, LiveModule, type LiveOptions } from '#libs/live/index.js';
 import { NotesModule, RecipientsModule } from '#libs/recipients/index.js';
-import { type AppConfig, PlatformModule, RULES_CONTRIBUTORS, type RulesContributor } from '#libs/platform/index.js';
+import { type AppConfig, type Clock, PlatformModule, RULES_CONTRIBUTORS, type RulesContributor } from '#libs/platform/index.js';
 
 /** Composition only: each library is one module and one vertical slice. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, logger: Logger, live?: Partial<LiveOptions>): DynamicModule {
+  static forRoot(config: AppConfig, logger: Logger, live?: Partial<LiveOptions>, clock?: Clock): DynamicModule {
     if (!config.databaseUrl) throw new Error('AppModule needs a database URL (the embedded database sets one)');
     return {
       module: AppModule,
       global: true,
       imports: [
-        PlatformModule.forRoot(config, logger),
+        PlatformModule.forRoot(config, logger, clock),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
         AuditModule,
         IdempotencyModule,

@@ -7,8 +7,10 @@ import {
   type AppConfig,
   AppError,
   type AppRequest,
+  type Clock,
   httpDuration,
   INTERNAL_ERROR_RESPONSE,
+  registerSecurityHeaders,
   uuidv7,
   validationPipe,
 } from '#libs/platform/index.js';
@@ -28,6 +30,8 @@ export interface CreateAppOptions {
    * document (openapi-document.ts); such an app is never listened on.
    */
   preview?: boolean;
+  /** A fixed clock (tests of dates); the system clock otherwise. */
+  clock?: Clock;
 }
 
 export async function createApp(
@@ -46,7 +50,7 @@ export async function createApp(
       return typeof sent === 'string' && CLIENT_REQUEST_ID.test(sent) ? sent : uuidv7();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, options.live), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, options.live, options.clock), adapter, {
     preview: options.preview,
     logger: {
       log: (message: unknown) => logger.debug({ nest: message }),
@@ -70,8 +74,8 @@ export async function createApp(
   fastify.addHook('onRequest', async (req, reply) => {
     void reply.header('x-request-id', req.id);
     void reply.header('cache-control', 'no-store');
-    void reply.header('x-content-type-options', 'nosniff');
   });
+  registerSecurityHeaders(fastify);
   // PATCH bodies are JSON Merge Patch (RFC 7396); clients may label them as such.
   fastify.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
   // The API speaks JSON only: a body of another type is refused before any parser or handler sees it.

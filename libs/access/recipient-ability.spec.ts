@@ -1,5 +1,5 @@
 import { rulesToAST } from '@casl/ability/extra';
-import { accessSql, accessSqlBranches, buildRecipientAbility, conditionSql, effectiveAccess, RECIPIENT, simplify, SqlParams } from './recipient-ability.js';
+import { accessSql, accessSqlBranches, buildRecipientAbility, conditionSql, effectiveAccess, RECIPIENT, SqlParams } from './recipient-ability.js';
 
 const ORG = '11111111-1111-4111-8111-111111111111';
 const shapes = [

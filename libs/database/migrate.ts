@@ -9,6 +9,8 @@ export interface MigrateOptions {
   ownerUrl: string;
   /** Role the application runs as; when it differs from the owner it receives only the grants it needs. */
   runtimeUrl: string;
+  // TypeORM's own type for a list of migration classes.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function>;
   log?: (message: string) => void;
 }

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { IncomingMessage } from 'node:http';
 import { LIVE_PATH } from '#libs/contracts/index.js';
-import type { AppConfig } from '#libs/platform/index.js';
+import { type AppConfig, securityHeaders } from '#libs/platform/index.js';
 import { DEFAULT_LIVE_OPTIONS, type LiveOptions } from './live.options.js';
 
 /**
@@ -22,7 +22,7 @@ export class LiveIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: any): any {
     const allowed = this.config.allowedOrigins;
-    return super.createIOServer(port, {
+    const server = super.createIOServer(port, {
       ...options,
       path: LIVE_PATH,
       serveClient: false,
@@ -32,6 +32,10 @@ export class LiveIoAdapter extends IoAdapter {
         callback(null, originAllowed(req, allowed, this.config.trustProxy));
       },
     });
+    // Polling answers and the WebSocket handshake bypass Fastify's hooks: they get the same security headers here
+    // (HSTS rides on the HTTP answers, which is all a browser needs).
+    server.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, securityHeaders(LIVE_PATH, false)));
+    return server;
   }
 }
 

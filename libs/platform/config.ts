@@ -21,6 +21,8 @@ export interface AppConfig {
   loginIpFailureLimit: number;
   loginAccountFailureLimit: number;
   logLevel: string;
+  /** Bearer token that GET /metrics requires; unset: /metrics answers 404 (not served). */
+  metricsToken: string | undefined;
   /** Benchmarks only: skip audit writes on reads to measure their cost. Refused unless NODE_ENV=benchmark. */
   benchSkipReadAudit: boolean;
 }
@@ -96,6 +98,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
       throw new ConfigError('ALLOWED_ORIGINS', `has an entry that is not an origin: "${origin}"`);
     }
   }
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{24,}$/.test(metricsToken)) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 24 printable characters without spaces');
+  }
+  for (const [name, value] of [['JWT_SECRET', jwtSecret], ['ADMIN_PASSWORD', adminPassword], ['METRICS_TOKEN', metricsToken]] as const) {
+    // The placeholders of .env.example must never reach production.
+    if (value?.toLowerCase().includes('change-me')) throw new ConfigError(name, 'still holds the placeholder of .env.example: set a real secret');
+  }
   const benchSkipReadAudit = boolean(env, 'BENCH_SKIP_READ_AUDIT', false);
   if (benchSkipReadAudit && env.NODE_ENV !== 'benchmark') {
     throw new ConfigError('BENCH_SKIP_READ_AUDIT', 'is only allowed with NODE_ENV=benchmark');
@@ -117,6 +127,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginIpFailureLimit: integer(env, 'LOGIN_IP_FAILURE_LIMIT', 100, 1, 1_000_000),
     loginAccountFailureLimit: integer(env, 'LOGIN_ACCOUNT_FAILURE_LIMIT', 5, 1, 1000),
     logLevel: env.LOG_LEVEL || 'info',
+    metricsToken,
     benchSkipReadAudit,
   };
 }

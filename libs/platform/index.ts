@@ -13,3 +13,6 @@ export * from './platform.module.js';
 export * from './metrics.js';
 export * from './route-metadata.js';
 export * from './api-answers.js';
+export * from './security-headers.js';
+export * from './jst.js';
+export * from './clock.js';

@@ -7,8 +7,10 @@ import { LiveOutbox } from '#libs/live/live-outbox.js';
 import type { FieldGroup } from '#libs/contracts/index.js';
 import {
   AppError,
+  BARE_DATE,
   type Caller,
   decodeCursor,
+  jstDayRange,
   notFound,
   type Page,
   pageLimit,
@@ -30,9 +32,6 @@ export interface NoteAccess {
   writes: boolean;
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-/** Bare dates in filters are days as the city's staff see them. */
-const LOCAL_OFFSET = '+09:00';
 
 const noteNotFound = () => notFound('Note not found');
 
@@ -90,13 +89,14 @@ export class NotesService {
       if (!query.includeRetracted) where.push(`n.retracted_at IS NULL`);
       if (query.contactType) where.push(`n.contact_type = ${add(query.contactType)}`);
       if (query.authorOrganisationId) where.push(`n.author_organisation_id = ${add(query.authorOrganisationId)}::uuid`);
+      // A bare date is a day as the city's staff see it: the whole Japanese day, from its first instant to its last.
       if (query.from) {
-        where.push(`n.occurred_at >= ${add(DATE_ONLY.test(query.from) ? `${query.from}T00:00:00${LOCAL_OFFSET}` : query.from)}::timestamptz`);
+        where.push(`n.occurred_at >= ${add(BARE_DATE.test(query.from) ? jstDayRange(query.from).start.toISOString() : query.from)}::timestamptz`);
       }
       if (query.to) {
         where.push(
-          DATE_ONLY.test(query.to)
-            ? `n.occurred_at < (${add(`${query.to}T00:00:00${LOCAL_OFFSET}`)}::timestamptz + interval '1 day')`
+          BARE_DATE.test(query.to)
+            ? `n.occurred_at < ${add(jstDayRange(query.to).end.toISOString())}::timestamptz`
             : `n.occurred_at <= ${add(query.to)}::timestamptz`,
         );
       }

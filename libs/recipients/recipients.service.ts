@@ -9,7 +9,11 @@ import { FIELD_GROUPS, type FieldGroup, RECIPIENT_IMMUTABLE_FIELDS, type Recipie
 import {
   AppError,
   type Caller,
+  CLOCK,
+  type Clock,
   ifMatchVersion,
+  jstDate,
+  jstYear,
   LOGGER,
   notFound,
   type Page,
@@ -81,6 +85,7 @@ export class RecipientsService {
     private readonly audit: AuditService,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly live: LiveOutbox,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   private bodyFields(dto: RecipientBodyDto): RecipientField[] {
@@ -104,11 +109,11 @@ export class RecipientsService {
     }
   }
 
-  private async nextCaseNumber(em: EntityManager): Promise<string> {
+  /** R<year in Japan>-<serial>: the year is the opening day's, whatever the server's or database's time zone. */
+  private async nextCaseNumber(em: EntityManager, openedAt: Date): Promise<string> {
+    const year = jstYear(openedAt);
     for (;;) {
-      const [{ n, year }] = await em.query(
-        `SELECT nextval('recipient_case_number_seq') AS n, extract(year FROM current_date)::int AS year`,
-      );
+      const [{ n }] = await em.query(`SELECT nextval('recipient_case_number_seq') AS n`);
       const candidate = `R${year}-${String(n).padStart(6, '0')}`;
       const [taken] = await em.query('SELECT 1 FROM recipients WHERE case_number = $1', [candidate]);
       if (!taken) return candidate;
@@ -134,7 +139,8 @@ export class RecipientsService {
           if (dto[field] === undefined) throw invalid(field, 'isNotEmpty', `${field} is required`);
         }
         await this.checkReferences(em, dto);
-        const caseNumber = dto.caseNumber ?? (await this.nextCaseNumber(em));
+        const openedAt = this.clock.now();
+        const caseNumber = dto.caseNumber ?? (await this.nextCaseNumber(em, openedAt));
         if (dto.caseNumber) {
           const [taken] = await em.query('SELECT 1 FROM recipients WHERE case_number = $1', [caseNumber]);
           if (taken) throw new AppError('CONFLICT_DUPLICATE', { message: 'caseNumber is already in use' });
@@ -153,6 +159,11 @@ export class RecipientsService {
         for (const field of fields) {
           columns.push(RECIPIENT_COLUMNS[field].column);
           values.push(sqlValue(field, normalise(field, (dto as Record<string, unknown>)[field])));
+        }
+        if (!fields.includes('openedOn')) {
+          // Opened today as the city counts days (an 08:30 opening in Japan is still the previous day in UTC).
+          columns.push(RECIPIENT_COLUMNS.openedOn.column);
+          values.push(jstDate(openedAt));
         }
         await em.query(
           `INSERT INTO recipients (${columns.join(', ')}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`,

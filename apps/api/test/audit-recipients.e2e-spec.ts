@@ -1,6 +1,6 @@
 import { eventsOfRequest } from './audit-helpers.js';
 import { expectError, TestApp } from './harness.js';
-import { createRecipient, FULL_RECIPIENT, grant } from './recipient-fixtures.js';
+import { createRecipient, FULL_RECIPIENT } from './recipient-fixtures.js';
 
 type Actor = Awaited<ReturnType<TestApp['actor']>>;
 

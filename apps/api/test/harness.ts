@@ -8,7 +8,7 @@ import type { OrganisationKind, Role } from '#libs/contracts/index.js';
 import { createTestDatabase, type TestDatabase } from '#libs/database/testing/test-database.js';
 import { ARGON2_OPTIONS, TokenService } from '#libs/identity/index.js';
 import type { LiveOptions } from '#libs/live/index.js';
-import { createLogger, loadConfig, uuidv7 } from '#libs/platform/index.js';
+import { type Clock, createLogger, loadConfig, uuidv7 } from '#libs/platform/index.js';
 import { hash } from '@node-rs/argon2';
 import { createApp } from '../create-app.js';
 
@@ -44,7 +44,7 @@ export class TestApp {
    */
   static async start(
     env: Record<string, string> = {},
-    options: { database?: TestDatabase; live?: Partial<LiveOptions> } = {},
+    options: { database?: TestDatabase; live?: Partial<LiveOptions>; clock?: Clock } = {},
   ): Promise<TestApp> {
     const t = new TestApp();
     t.db = options.database ?? (await createTestDatabase());
@@ -62,7 +62,7 @@ export class TestApp {
       },
     });
     // Jest's ESM loader cannot import @fastify/static, which only the Swagger UI pages need.
-    t.app = await createApp(config, createLogger('debug', sink), { swaggerUi: false, live: options.live });
+    t.app = await createApp(config, createLogger('debug', sink), { swaggerUi: false, live: options.live, clock: options.clock });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     t.baseUrl = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     t.dataSource = t.app.get<DataSource>(getDataSourceToken());

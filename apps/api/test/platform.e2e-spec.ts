@@ -39,12 +39,6 @@ describe('platform: error contract, limits, health, docs, logs', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/login', '/api/v1/users', '/api/v1/organisations/{id}', '/api/v1/me']));
   });
 
-  it('exposes Prometheus metrics', async () => {
-    const res = await fetch(`${t.baseUrl}/metrics`);
-    expect(res.status).toBe(200);
-    expect(await res.text()).toMatch(/http_request_duration_seconds_bucket/);
-  });
-
   it('stores argon2id hashes with m ≥ 19456 KiB and t ≥ 2', async () => {
     const admin = await t.actor('system_admin', 'other');
     const created = await t.post('/users', admin.token, {

@@ -1,53 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '#libs/database/index.js';
 import { DEMO_PASSWORD } from '#libs/demo/index.js';
-
-const MAIN = join(process.cwd(), 'dist/apps/api/main.js');
-
-interface Server {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts the built server as `npm start` does, and resolves once it prints that it listens. */
-async function startServer(env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('"msg":"listening"')) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
-  return { child, output: () => out, exited };
-}
-
-async function exitOf(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return { code, output };
-}
+import { exitOf, login as loginAt, PROCESS_TEST_TIMEOUT, type ServerProcess, startServer, stopAll } from './server-process.js';
 
 describe('the server process: npm start on the embedded database', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'welfare-process-'));
-  const started: Server[] = [];
+  const started: ServerProcess[] = [];
   afterAll(async () => {
-    // A failed assertion must not leave a server (and its PostgreSQL) running.
-    for (const server of started) if (server.child.exitCode === null) server.child.kill('SIGTERM');
-    await Promise.all(started.map((s) => s.exited));
+    await stopAll(started);
     rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, PROCESS_TEST_TIMEOUT);
 
   it('starts with the demo city, prints logins, stops on SIGTERM with 0, and keeps its data across a restart', async () => {
     const port = await freePort();
@@ -58,8 +22,7 @@ describe('the server process: npm start on the embedded database', () => {
     expect(first.output()).toContain('kaigo.cw');
     expect(first.output()).toContain(DEMO_PASSWORD);
     expect((await fetch(`${base}/health`)).status).toBe(200);
-    const login = async (loginId: string, password: string) =>
-      fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ loginId, password }) });
+    const login = (loginId: string, password: string) => loginAt(base, loginId, password);
     expect((await login('kaigo.cw', DEMO_PASSWORD)).status).toBe(200);
     const admin = await login('boot.admin', 'bootstrap-password-1');
     expect(admin.status).toBe(200);
@@ -87,7 +50,7 @@ describe('the server process: npm start on the embedded database', () => {
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
     }
-  });
+  }, PROCESS_TEST_TIMEOUT);
 
   it('refuses to start on a bad configuration, naming the variable', async () => {
     const missingSecret = await exitOf({ DATABASE_URL: 'postgresql://x:y@127.0.0.1:1/db', JWT_SECRET: '' });
@@ -96,5 +59,5 @@ describe('the server process: npm start on the embedded database', () => {
     const badPort = await exitOf({ PORT: 'eighty', DATA_DIR: dataDir });
     expect(badPort.code).toBe(1);
     expect(badPort.output).toContain('PORT');
-  });
+  }, PROCESS_TEST_TIMEOUT);
 });

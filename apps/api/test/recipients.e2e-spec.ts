@@ -1,5 +1,6 @@
 import { unpackRules } from '@casl/ability/extra';
 import { FIELD_GROUPS, type FieldGroup, RECIPIENT_FIELD_GROUPS } from '#libs/contracts/index.js';
+import { jstDate } from '#libs/platform/index.js';
 import { expectError, TestApp } from './harness.js';
 import { createRecipient, FULL_RECIPIENT, grant, groupsIn } from './recipient-fixtures.js';
 
@@ -58,7 +59,7 @@ describe('recipients: create, read, list, update, history under access control',
         familyName: ' 﨑山　',
         givenName: 'ﾀﾛｳ',
         version: 1,
-        openedOn: new Date().toISOString().slice(0, 10),
+        openedOn: jstDate(new Date()),
         access: { fieldGroups: [...FIELD_GROUPS], permissions: ['notes.read', 'notes.write', 'profile.write'] },
       });
       expect(res.body.caseNumber).toMatch(/^R\d{4}-\d{6}$/);
