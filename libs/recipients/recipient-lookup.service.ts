@@ -42,6 +42,7 @@ export class RecipientLookupService {
     if (query.caseNumber !== undefined) where.push(`r.case_number = ${params.add(query.caseNumber.normalize('NFKC').trim())}`);
     if (query.q !== undefined) {
       const key = searchQueryKey(query.q);
+      if (key === '' && query.q.normalize('NFKC').trim() === '') throw validation('q must contain something to search for', 'q');
       const caseNumber = `r.case_number = ${params.add(query.q.normalize('NFKC').trim())}`;
       where.push(key === '' ? caseNumber : `(${nameSearchSql('r', key, params)} OR ${caseNumber})`);
     }
