@@ -4,7 +4,7 @@ import { AUDIT_OUTCOMES, type AuditOutcome } from '#libs/contracts/index.js';
 import { isBareDate, PageQueryDto } from '#libs/platform/index.js';
 
 /** An instant with its offset (`Z` or `±hh:mm`): without one the same text means different instants on different servers. */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 
 /** `from`/`to`: a bare date (an Asia/Tokyo day) or an ISO 8601 instant with offset; anything else is a 400. */
 export const isAuditTimeBound = (value: unknown): boolean =>
