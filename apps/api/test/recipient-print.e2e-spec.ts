@@ -115,7 +115,7 @@ describe('GET /recipients/:id/print: the printable record', () => {
       const other = await t.actor(role);
       const res = await t.get(`/recipients/${recipientId}/print`, other.token);
       expectError(res, 403, 'ROLE_FORBIDDEN');
-      expect(await eventsOfRequest(t, rid(res))).toMatchObject([{ action: 'recipient.print', outcome: 'denied', actor_user_id: other.id }]);
+      expect(await eventsOfRequest(t, rid(res))).toMatchObject([{ action: 'recipient.print', resource_type: 'recipient', outcome: 'denied', actor_user_id: other.id }]);
     }
     expectError(await t.get(`/recipients/${recipientId}/print`), 401, 'UNAUTHENTICATED');
     const hidden = await t.get(`/recipients/${recipientId}/print`, stranger.token);
