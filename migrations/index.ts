@@ -12,6 +12,7 @@ import { RecipientNameSearch1763800005100 } from './1763800005100-RecipientNameS
 import { RecipientKanaSort1763800005200 } from './1763800005200-RecipientKanaSort.js';
 import { RefreshRetry1763800006000 } from './1763800006000-RefreshRetry.js';
 import { JapanDates1763800007000 } from './1763800007000-JapanDates.js';
+import { AuditVerification1763800007300 } from './1763800007300-AuditVerification.js';
 
 /** Every migration, in order. Listed explicitly so that the same list serves the server, the tests and the benchmarks. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   RecipientKanaSort1763800005200,
   RefreshRetry1763800006000,
   JapanDates1763800007000,
+  AuditVerification1763800007300,
 ];

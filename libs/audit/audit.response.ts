@@ -28,15 +28,53 @@ export class AuditEventResponse {
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) details: Record<string, unknown> | null;
   @ApiProperty({ ...text, description: 'SHA-256 of the event and prevHash, hex; null until sealed' }) hash: string | null;
   @ApiProperty(text) prevHash: string | null;
+  @ApiPropertyOptional({ type: () => AuditEventNamesResponse, description: 'with expand=names: names beside the event, never hashed' })
+  names?: AuditEventNamesResponse;
 }
+
+/** `?expand=names`: today's names of what the event names by id (outside the hashed event). */
+export class AuditEventNamesResponse {
+  @ApiProperty(text) actorDisplayName: string | null;
+  @ApiProperty(text) actorLoginId: string | null;
+  @ApiProperty(text) actorOrganisationName: string | null;
+  @ApiProperty(text) recipientCaseNumber: string | null;
+  @ApiProperty({ ...text, isArray: true, description: 'one per recipientIds entry, in the same order' }) recipientCaseNumbers: (string | null)[] | null;
+}
+
+const BREAK_REASONS = ['seq_gap', 'event_missing', 'prev_hash_mismatch', 'hash_mismatch', 'unsealed', 'checkpoint_mismatch'];
+const MODES = ['full', 'incremental'];
 
 /** GET /audit-events/verify: the hash chain recomputed. */
 export class AuditVerifyResponse {
   @ApiProperty() ok: boolean;
   @ApiProperty({ type: 'integer', description: 'events checked' }) checked: number;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) firstBrokenId: string | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'the seq of the first broken event' }) firstBrokenSeq: number | null;
   @ApiProperty({ type: 'integer', description: 'the seq of the last sealed event: anchor it outside the database' }) lastSeq: number;
   @ApiProperty({ description: 'the hash of the last sealed event' }) lastHash: string;
-  @ApiPropertyOptional({ enum: ['seq_gap', 'event_missing', 'prev_hash_mismatch', 'hash_mismatch', 'unsealed'] })
-  reason?: 'seq_gap' | 'event_missing' | 'prev_hash_mismatch' | 'hash_mismatch' | 'unsealed';
+  @ApiPropertyOptional({ enum: BREAK_REASONS }) reason?: string;
+  @ApiProperty({ enum: MODES }) mode: string;
+  @ApiProperty({ type: 'integer', description: 'the first seq this run recomputed (1 for a full run)' }) fromSeq: number;
+  @ApiPropertyOptional({ description: 'why an incremental run checked the whole chain' }) fullReason?: string;
+}
+
+/** A verification running in the background: progress, then its result. */
+export class AuditVerifyJobResponse {
+  @ApiProperty({ type: String, format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['running', 'done', 'failed'] }) state: string;
+  @ApiProperty({ enum: MODES }) requestedMode: string;
+  @ApiProperty({ enum: MODES, nullable: true }) mode: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) fromSeq: number | null;
+  @ApiProperty({ type: 'integer' }) checked: number;
+  @ApiProperty({ type: 'integer' }) total: number;
+  @ApiProperty({ type: Boolean, nullable: true }) ok: boolean | null;
+  @ApiProperty(uuid) firstBrokenId: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) firstBrokenSeq: number | null;
+  @ApiProperty({ enum: BREAK_REASONS, nullable: true }) reason: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) lastSeq: number | null;
+  @ApiProperty(text) lastHash: string | null;
+  @ApiProperty(text) fullReason: string | null;
+  @ApiProperty({ ...text, enum: ['interrupted', 'error', 'abandoned'] }) error: string | null;
+  @ApiProperty({ type: String, format: 'date-time' }) startedAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt: string | null;
 }

@@ -10,6 +10,8 @@ import { OrganisationsService } from './organisations.service.js';
 import { PasswordService } from './password.service.js';
 import { SessionGuard } from './session.guard.js';
 import { SessionService } from './session.service.js';
+import { StaffLookupController } from './staff-lookup.controller.js';
+import { StaffLookupService } from './staff-lookup.service.js';
 import { TokenService } from './token.service.js';
 import { User } from './user.entity.js';
 import { UsersController } from './users.controller.js';
@@ -17,13 +19,14 @@ import { UsersService } from './users.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Organisation, User])],
-  controllers: [AuthController, MeController, OrganisationsController, UsersController],
+  controllers: [AuthController, MeController, OrganisationsController, UsersController, StaffLookupController],
   providers: [
     AuthService,
     IdentityRules,
     OrganisationsService,
     PasswordService,
     SessionService,
+    StaffLookupService,
     TokenService,
     UsersService,
     { provide: APP_GUARD, useClass: SessionGuard },

@@ -54,3 +54,14 @@ export class MeResponse {
   })
   rules: unknown[][];
 }
+
+/** GET /audit/users: a member of staff as an auditor sees it. */
+export class StaffIdentityResponse {
+  @ApiProperty({ type: String, format: 'uuid' }) id: string;
+  @ApiProperty() loginId: string;
+  @ApiProperty() displayName: string;
+  @ApiProperty({ type: String, format: 'uuid' }) organisationId: string;
+  @ApiProperty() organisationName: string;
+  @ApiProperty({ enum: ROLES }) role: string;
+  @ApiProperty() active: boolean;
+}

@@ -5,7 +5,6 @@ import {
   type Caller,
   CurrentUser,
   ifMatchVersion,
-  PageQueryDto,
   UuidPipe,
   withEtag,
   Roles,
@@ -16,7 +15,7 @@ import {
   SESSION_ERRORS,
 } from '#libs/platform/index.js';
 import { Idempotent } from '#libs/idempotency/index.js';
-import { CreateOrganisationDto, UpdateOrganisationDto } from './dto/organisation.dto.js';
+import { CreateOrganisationDto, ListOrganisationsQueryDto, UpdateOrganisationDto } from './dto/organisation.dto.js';
 import { OrganisationsService } from './organisations.service.js';
 import { OrganisationResponse } from './identity.response.js';
 
@@ -29,7 +28,7 @@ export class OrganisationsController {
   @Get()
   @ApiOkResponse({ type: PageOf(OrganisationResponse) })
   @ApiErrors(...SESSION_ERRORS, 'VALIDATION_FAILED', 'INVALID_CURSOR')
-  list(@Query() query: PageQueryDto) {
+  list(@Query() query: ListOrganisationsQueryDto) {
     return this.organisations.list(query);
   }
 

@@ -1,3 +1,4 @@
+import { NoteResponse } from './note.response.js';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import {
   CARE_LEVELS,
@@ -86,4 +87,35 @@ export class RecipientHistoryEntryResponse {
   @ApiProperty({ ...uuid, description: 'the user who made the change' }) by: string;
   @ApiProperty(uuid) organisationId: string;
   @ApiProperty({ type: [RecipientChangeResponse] }) changes: RecipientChangeResponse[];
+}
+
+/** GET /audit/recipients: who a recipient is, for an auditor, and nothing of its record. */
+export class RecipientIdentityResponse {
+  @ApiProperty({ type: String, format: 'uuid' }) id: string;
+  @ApiProperty() caseNumber: string;
+  @ApiProperty() familyName: string;
+  @ApiProperty() givenName: string;
+  @ApiProperty({ type: String, nullable: true }) familyNameKana: string | null;
+  @ApiProperty({ type: String, nullable: true }) givenNameKana: string | null;
+}
+
+class PrintedByResponse {
+  @ApiProperty({ type: String, format: 'uuid' }) userId: string;
+  @ApiProperty() displayName: string;
+  @ApiProperty({ type: String, format: 'uuid' }) organisationId: string;
+  @ApiProperty() organisationName: string;
+}
+
+class PrintNamesResponse {
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) users: Record<string, string>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) organisations: Record<string, string>;
+}
+
+/** GET /recipients/:id/print: the record as GET /recipients/:id, its readable notes oldest first, printed by/at. */
+export class RecipientPrintResponse {
+  @ApiProperty({ type: () => RecipientResponse }) recipient: RecipientResponse;
+  @ApiProperty({ type: () => NoteResponse, isArray: true }) notes: NoteResponse[];
+  @ApiProperty({ type: String, format: 'date-time' }) printedAt: string;
+  @ApiProperty({ type: () => PrintedByResponse }) printedBy: PrintedByResponse;
+  @ApiProperty({ type: () => PrintNamesResponse }) names: PrintNamesResponse;
 }
