@@ -3,7 +3,16 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { LiveIoAdapter, type LiveOptions } from '#libs/live/index.js';
-import { type AppConfig, AppError, type AppRequest, httpDuration, uuidv7, validationPipe } from '#libs/platform/index.js';
+import {
+  type AppConfig,
+  AppError,
+  type AppRequest,
+  httpDuration,
+  lowerCaseIdsInPath,
+  trustFunction,
+  uuidv7,
+  validationPipe,
+} from '#libs/platform/index.js';
 import { AppModule } from './app.module.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -24,7 +33,10 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
-    trustProxy: config.trustProxy,
+    // Only the configured hops are believed: the client address is the right-most untrusted X-Forwarded-For entry.
+    trustProxy: trustFunction(config.trustProxy),
+    // One resource, one spelling: an upper-case id in a path is the same record and the same Idempotency-Key scope.
+    rewriteUrl: (req: { url?: string }) => lowerCaseIdsInPath(req.url ?? '/'),
     logger: false,
     requestIdHeader: false,
     // Echo the client's X-Request-Id when it is a sane token, so a support call can quote it.

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type Caller, CurrentUser, ifMatchVersion, UuidPipe, withEtag, AuditAction, Roles } from '#libs/platform/index.js';
+import { type Caller, CurrentUser, UuidPipe, withEtag, AuditAction, Roles } from '#libs/platform/index.js';
 import { Idempotent } from '#libs/idempotency/index.js';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
@@ -40,6 +40,6 @@ export class UsersController {
     @Body() dto: UpdateUserDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return withEtag(reply, await this.users.update(caller, id, ifMatchVersion(ifMatch), dto));
+    return withEtag(reply, await this.users.update(caller, id, ifMatch, dto));
   }
 }

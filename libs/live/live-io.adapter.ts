@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { IncomingMessage } from 'node:http';
 import { LIVE_PATH } from '#libs/contracts/index.js';
-import type { AppConfig } from '#libs/platform/index.js';
+import { type AppConfig, type TrustFunction, trustFunction } from '#libs/platform/index.js';
 import { DEFAULT_LIVE_OPTIONS, type LiveOptions } from './live.options.js';
 
 /**
@@ -22,20 +22,25 @@ export class LiveIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: any): any {
     const allowed = this.config.allowedOrigins;
-    return super.createIOServer(port, {
+    const trust = trustFunction(this.config.trustProxy);
+    const server = super.createIOServer(port, {
       ...options,
       path: LIVE_PATH,
       serveClient: false,
       maxHttpBufferSize: this.live.maxMessageBytes ?? DEFAULT_LIVE_OPTIONS.maxMessageBytes,
       cors: allowed.length > 0 ? { origin: allowed, credentials: true } : undefined,
       allowRequest: (req: IncomingMessage, callback: (err: string | null | undefined, ok: boolean) => void) => {
-        callback(null, originAllowed(req, allowed, this.config.trustProxy));
+        callback(null, originAllowed(req, allowed, trust));
       },
     });
+    // Socket.IO always serves the default namespace "/"; nothing lives there, so nobody may hold a connection on it
+    // (an unauthenticated client would otherwise keep one open for free).
+    server.of('/').use((_socket: unknown, next: (error?: Error) => void) => next(new Error('invalid namespace')));
+    return server;
   }
 }
 
-export function originAllowed(req: IncomingMessage, allowed: readonly string[], trustProxy: boolean): boolean {
+export function originAllowed(req: IncomingMessage, allowed: readonly string[], trust: TrustFunction): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true;
   if (allowed.length > 0) return allowed.includes(origin);
@@ -45,7 +50,8 @@ export function originAllowed(req: IncomingMessage, allowed: readonly string[], 
   } catch {
     return false;
   }
-  const forwardedHost = trustProxy ? req.headers['x-forwarded-host'] : undefined;
+  // X-Forwarded-Host only from a trusted proxy, the peer this request came from.
+  const forwardedHost = trust(req.socket?.remoteAddress ?? '', 0) ? req.headers['x-forwarded-host'] : undefined;
   const host = (typeof forwardedHost === 'string' ? forwardedHost.split(',')[0].trim() : undefined) ?? req.headers.host;
   return parsed.host === host;
 }
