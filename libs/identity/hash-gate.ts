@@ -23,6 +23,8 @@ export class HashGate {
   private readonly waiting: Array<() => void> = [];
   /** The highest number of hashes ever run at once here: what the bound promises, observable by tests. */
   peak = 0;
+  /** How many hashes have been started here. */
+  runs = 0;
 
   constructor(
     readonly concurrency: number,
@@ -53,6 +55,7 @@ export class HashGate {
     }
     // A slot is ours here: either taken above or handed over by `release` (which keeps `running` as it is).
     this.peak = Math.max(this.peak, this.running);
+    this.runs++;
     try {
       return await work();
     } finally {
