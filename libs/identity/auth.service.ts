@@ -60,7 +60,7 @@ export class AuthService {
     let checked: { user: LoginUser | undefined; valid: boolean } | undefined;
     if (early === 0) {
       const user = await this.findLoginUser(this.dataSource.manager, loginKey);
-      checked = { user, valid: await this.passwords.verify(user?.passwordHash, dto.password) };
+      checked = { user, valid: await this.verifyOrRecordBusy(user, dto.password, meta) };
     }
     const outcome = await this.dataSource.transaction(async (em): Promise<LoginOutcome> => {
       await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`login:${loginKey}`]);
@@ -105,6 +105,22 @@ export class AuthService {
       throw new AppError('INVALID_CREDENTIALS', { message: 'Wrong login id or password', audited: true });
     }
     return { ...outcome.pair, user: outcome.user };
+  }
+
+  /** A login refused because the hash gate is full is still a failed login: audited, but not counted as a guess. */
+  private async verifyOrRecordBusy(user: LoginUser | undefined, password: string, meta: RequestMeta): Promise<boolean> {
+    try {
+      return await this.passwords.verify(user?.passwordHash, password);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'SERVER_BUSY') throw error;
+      await this.audit.recordAlone({ ...meta, userId: user?.id, organisationId: user?.organisationId }, {
+        action: 'auth.login_failed',
+        resourceType: 'session',
+        outcome: 'denied',
+        details: { reason: 'busy' },
+      });
+      throw new AppError('SERVER_BUSY', { ...error.options, message: error.message, audited: true });
+    }
   }
 
   private get throttleLimits() {
