@@ -110,6 +110,18 @@ describe('live: account changes close the sockets authorised for the old account
     expect(s.connected).toBe(true);
   });
 
+  it('a role change announced while an instance had lost its LISTEN connection is still caught (re-check on reconnect)', async () => {
+    const { colleague, colleagueToken } = await leadScenario();
+    const s = sockets.track(await connect(b.baseUrl, { token: colleagueToken }));
+    const gone = disconnected(s);
+    await b.ownerQuery(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE application_name = 'welfare-case-share-live' AND datname = current_database()`,
+    );
+    await patchUser(sys.token, colleague.id, { role: 'auditor' });
+    await gone;
+  });
+
   it('nobody holds a connection on the default namespace "/", with or without a token', async () => {
     const { colleagueToken } = await leadScenario();
     for (const auth of [{}, { token: colleagueToken }]) {
