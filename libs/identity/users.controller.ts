@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { type Caller, CurrentUser, UuidPipe, withEtag, AuditAction, Roles } from '#libs/platform/index.js';
 import { Idempotent } from '#libs/idempotency/index.js';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto.js';
+import type { UserJson } from './user.entity.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
@@ -24,7 +25,8 @@ export class UsersController {
   }
 
   @Post()
-  @Idempotent()
+  // A replay answers only what a fresh request would be allowed: the caller may still create such a user.
+  @Idempotent({ recheck: async ({ caller, replayed }) => UsersService.recheckCreate(caller, replayed as UserJson) })
   @AuditAction('user.create')
   create(@CurrentUser() caller: Caller, @Body() dto: CreateUserDto) {
     return this.users.create(caller, dto);

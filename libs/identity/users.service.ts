@@ -50,9 +50,13 @@ export class UsersService {
     return userJson(await this.findVisible(caller, id));
   }
 
-  async create(caller: Caller, dto: CreateUserDto): Promise<UserJson> {
-    const refused = refuseUserCreate(caller, dto);
+  static recheckCreate(caller: Caller, created: Pick<UserJson, 'role' | 'organisationId'>): void {
+    const refused = refuseUserCreate(caller, created);
     if (refused) throw refusal(refused);
+  }
+
+  async create(caller: Caller, dto: CreateUserDto): Promise<UserJson> {
+    UsersService.recheckCreate(caller, dto);
     this.passwords.assertPolicy(dto.password, dto.loginId);
     const passwordHash = await this.passwords.hash(dto.password);
     try {
@@ -105,6 +109,9 @@ export class UsersService {
     const refused = refuseUserChange(caller, current, dto);
     if (refused) throw refusal(refused);
     const expectedVersion = ifMatchVersion(ifMatch);
+    // The rule was checked on this version: the update must apply to exactly it (a guessed later version would
+    // otherwise change a user whose role moved in between, against a rule checked on the old role).
+    if (expectedVersion !== current.version) throw versionConflict(current.version);
     if (dto.password !== undefined) this.passwords.assertPolicy(dto.password, current.loginId);
     const passwordHash = dto.password !== undefined ? await this.passwords.hash(dto.password) : undefined;
     return this.dataSource.transaction(async (em) => {
@@ -121,7 +128,7 @@ export class UsersService {
         .createQueryBuilder()
         .update(User)
         .set({ ...set, version: () => 'version + 1', updatedAt: () => 'now()' })
-        .where('id = :id AND version = :version', { id, version: expectedVersion })
+        .where('id = :id AND version = :version', { id, version: current.version })
         .execute();
       if (result.affected !== 1) throw versionConflict(current.version);
       const changed = (field: 'role' | 'organisationId' | 'active') => dto[field] !== undefined && dto[field] !== current[field];

@@ -41,16 +41,16 @@ export function registeredRoutes(app: NestFastifyApplication): string[] {
   return routes;
 }
 
+// One application and one world for both tables: every mutating row works on fresh targets of its own.
+let t: TestApp;
+let world: MatrixWorld;
+beforeAll(async () => {
+  t = await TestApp.start();
+  world = await buildWorld(t);
+});
+afterAll(() => t?.close());
+
 describe('authorization matrix: every route × every kind of caller', () => {
-  let t: TestApp;
-  let world: MatrixWorld;
-
-  beforeAll(async () => {
-    t = await TestApp.start();
-    world = await buildWorld(t);
-  });
-  afterAll(() => t?.close());
-
   it('covers every route the application serves, and lists no route it does not serve', () => {
     const served = registeredRoutes(t.app);
     expect(served.length).toBeGreaterThan(20);
@@ -81,18 +81,13 @@ describe('authorization matrix: every route × every kind of caller', () => {
 });
 
 describe('user management: the rule table on every path', () => {
-  let t: TestApp;
-  let world: MatrixWorld;
   let otherOrg: string;
   let destination: string;
 
   beforeAll(async () => {
-    t = await TestApp.start();
-    world = await buildWorld(t);
     otherOrg = await t.organisation('medical');
     destination = await t.organisation('other');
   });
-  afterAll(() => t?.close());
 
   const expectOutcome = (res: { status: number; body: any; text: string }, outcome: Outcome, label: string) => {
     const [status, code] = typeof outcome === 'number' ? [outcome, undefined] : outcome;
@@ -203,6 +198,18 @@ describe('user management: the rule table on every path', () => {
     const auditor = await t.user(world.leadOrg, 'auditor');
     expect((await t.patch(`/users/${auditor.id}`, world.token.lead_org_admin, { displayName: 'x' })).body.code).toBe('ROLE_FORBIDDEN');
     expect((await t.patch(`/users/${target.id}`, world.token.lead_org_admin, { displayName: 'x' })).body.code).toBe('PRECONDITION_REQUIRED');
+  });
+
+  it('an Idempotency-Key replay of a user creation is refused once the org_admin has moved to another organisation', async () => {
+    const admin = await t.user(world.leadOrg, 'org_admin');
+    const token = await t.tokenFor(admin.id);
+    const body = { loginId: `replay.${Date.now().toString(36)}`, displayName: '再送 試験', organisationId: world.leadOrg, role: 'caseworker', password: 'a-first-password-2026' };
+    const first = await t.post('/users', token, body, { 'idempotency-key': 'create-once' });
+    expect(first.status).toBe(201);
+    expect((await t.post('/users', token, body, { 'idempotency-key': 'create-once' })).body.id).toBe(first.body.id);
+    expect((await t.patch(`/users/${admin.id}`, world.token.system_admin, { organisationId: otherOrg }, { 'if-match': '"1"' })).status).toBe(200);
+    const replay = await t.post('/users', token, body, { 'idempotency-key': 'create-once' });
+    expect([replay.status, replay.body.code]).toEqual([403, 'ORGANISATION_FORBIDDEN']);
   });
 
   it('an org_admin cannot take over a system_admin: no password reset, so no login as it', async () => {
