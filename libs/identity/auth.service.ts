@@ -27,6 +27,18 @@ const tooManyFailures = (retryAfter: number, audited: boolean) =>
     audited,
   });
 
+const loginActor = (meta: RequestMeta, user: LoginUser | undefined) => ({
+  ...meta,
+  userId: user?.id,
+  organisationId: user?.organisationId,
+});
+const throttledEvent = (retryAfter: number) => ({
+  action: 'auth.login_failed',
+  resourceType: 'session',
+  outcome: 'denied' as const,
+  details: { reason: 'throttled', retryAfter },
+});
+
 type LoginOutcome = { ok: true; pair: TokenPair; user: UserJson } | { ok: false; retryAfter?: number };
 
 /** How long after a rotation the same token may be presented again by a retrying client (API.md: 10 s). */
@@ -57,29 +69,26 @@ export class AuthService {
   async login(dto: LoginDto, meta: RequestMeta): Promise<TokenPair & { user: UserJson }> {
     const loginKey = dto.loginId.trim().toLowerCase();
     const early = await loginRetryAfter(this.dataSource.manager, loginKey, meta.ip, this.throttleLimits);
-    let checked: { user: LoginUser | undefined; valid: boolean } | undefined;
-    if (early === 0) {
-      const user = await this.findLoginUser(this.dataSource.manager, loginKey);
-      checked = { user, valid: await this.verifyOrRecordBusy(user, dto.password, meta) };
+    const known = await this.findLoginUser(this.dataSource.manager, loginKey);
+    if (early > 0) {
+      // No lock, no hash: a flood of throttled attempts must not queue on the login id's lock holding connections.
+      await this.audit.recordAlone(loginActor(meta, known), throttledEvent(early));
+      throw tooManyFailures(early, true);
     }
+    const checked = { user: known, valid: await this.verifyOrRecordBusy(known, dto.password, meta) };
     const outcome = await this.dataSource.transaction(async (em): Promise<LoginOutcome> => {
       await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`login:${loginKey}`]);
-      const retryAfter = checked ? await loginRetryAfter(em, loginKey, meta.ip, this.throttleLimits) : early;
+      const retryAfter = await loginRetryAfter(em, loginKey, meta.ip, this.throttleLimits);
       // Read again under the lock: the hash checked above must still be the user's, and the account still active.
       const user = await this.findLoginUser(em, loginKey);
-      if (retryAfter > 0 || !checked) {
-        await this.audit.record(em, { ...meta, userId: user?.id, organisationId: user?.organisationId }, {
-          action: 'auth.login_failed',
-          resourceType: 'session',
-          outcome: 'denied',
-          details: { reason: 'throttled', retryAfter },
-        });
-        return { ok: false, retryAfter: Math.max(retryAfter, 1) };
+      if (retryAfter > 0) {
+        await this.audit.record(em, loginActor(meta, user), throttledEvent(retryAfter));
+        return { ok: false, retryAfter };
       }
       const valid = checked.valid && user !== undefined && user.passwordHash === checked.user?.passwordHash;
       if (!user || !valid || !user.active) {
         await recordLoginFailure(em, loginKey, meta.ip);
-        await this.audit.record(em, { ...meta, userId: user?.id, organisationId: user?.organisationId }, {
+        await this.audit.record(em, loginActor(meta, user), {
           action: 'auth.login_failed',
           resourceType: 'session',
           outcome: 'denied',
@@ -113,7 +122,7 @@ export class AuthService {
       return await this.passwords.verify(user?.passwordHash, password);
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'SERVER_BUSY') throw error;
-      await this.audit.recordAlone({ ...meta, userId: user?.id, organisationId: user?.organisationId }, {
+      await this.audit.recordAlone(loginActor(meta, user), {
         action: 'auth.login_failed',
         resourceType: 'session',
         outcome: 'denied',
