@@ -10,7 +10,9 @@ import {
   type Clock,
   httpDuration,
   INTERNAL_ERROR_RESPONSE,
+  lowerCaseIdsInPath,
   registerSecurityHeaders,
+  trustFunction,
   uuidv7,
   validationPipe,
 } from '#libs/platform/index.js';
@@ -41,7 +43,10 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
-    trustProxy: config.trustProxy,
+    // Only the configured hops are believed: the client address is the right-most untrusted X-Forwarded-For entry.
+    trustProxy: trustFunction(config.trustProxy),
+    // One resource, one spelling: an upper-case id in a path is the same record and the same Idempotency-Key scope.
+    rewriteUrl: (req: { url?: string }) => lowerCaseIdsInPath(req.url ?? '/'),
     logger: false,
     requestIdHeader: false,
     // Echo the client's X-Request-Id when it is a sane token, so a support call can quote it.

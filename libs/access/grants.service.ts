@@ -23,7 +23,8 @@ export interface GrantJson {
   basisReference: string | null;
   validFrom: string;
   validUntil: string | null;
-  grantedBy: string;
+  /** null in the grantee's view (granteeGrantJson). */
+  grantedBy: string | null;
   grantedAt: string;
   revokedAt: string | null;
   revokedBy: string | null;
@@ -59,6 +60,23 @@ export function grantJson(row: any): GrantJson {
     revokeReason: row.revoke_reason,
     active: row.active,
     version: row.version,
+  };
+}
+
+/**
+ * A grant as its grantee organisation sees it: what access it has or had, when, and on which legal basis — not the
+ * lead's record-keeping about it. `revokeReason` (often about the recipient's circumstances) and the staff ids
+ * `grantedBy`/`revokedBy` are never shown to the grantee; `basisReference` (meeting date, contract number) only while
+ * the grant is in force. The lead organisation and auditors see the whole grant.
+ */
+export function granteeGrantJson(row: any): GrantJson {
+  const grant = grantJson(row);
+  return {
+    ...grant,
+    basisReference: grant.active ? grant.basisReference : null,
+    grantedBy: null,
+    revokedBy: null,
+    revokeReason: null,
   };
 }
 
@@ -235,7 +253,7 @@ export class GrantsService {
           ORDER BY g.granted_at, g.id LIMIT ${limit + 1}`,
         params,
       );
-      const page = toPage(rows, limit, (r: any) => [r.cursor_at, r.id], grantJson);
+      const page = toPage(rows, limit, (r: any) => [r.cursor_at, r.id], a.isLead ? grantJson : granteeGrantJson);
       await this.audit.record(em, caller, {
         action: 'grant.list',
         resourceType: 'grant',
@@ -279,7 +297,8 @@ export class GrantsService {
           ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY g.granted_at, g.id LIMIT ${limit + 1}`,
         params,
       );
-      const page = toPage(rows, limit, (r: any) => [r.cursor_at, r.id], grantJson);
+      // Everyone but the auditor lists the grants made to its own organisation: the grantee's view.
+      const page = toPage(rows, limit, (r: any) => [r.cursor_at, r.id], caller.role === 'auditor' ? grantJson : granteeGrantJson);
       await this.audit.record(em, caller, {
         action: 'grant.registry_read',
         resourceType: 'grant',

@@ -17,6 +17,28 @@ export interface TokenPair {
   tokenType: 'Bearer';
 }
 
+type LoginUser = User;
+
+/** 429 with Retry-After: too many failed password checks for this login id or from this IP. */
+const tooManyFailures = (retryAfter: number, audited: boolean) =>
+  new AppError('TOO_MANY_REQUESTS', {
+    message: 'Too many failed password checks; try again later',
+    headers: { 'retry-after': String(retryAfter) },
+    audited,
+  });
+
+const loginActor = (meta: RequestMeta, user: LoginUser | undefined) => ({
+  ...meta,
+  userId: user?.id,
+  organisationId: user?.organisationId,
+});
+const throttledEvent = (retryAfter: number) => ({
+  action: 'auth.login_failed',
+  resourceType: 'session',
+  outcome: 'denied' as const,
+  details: { reason: 'throttled', retryAfter },
+});
+
 type LoginOutcome = { ok: true; pair: TokenPair; user: UserJson } | { ok: false; retryAfter?: number };
 
 /** How long after a rotation the same token may be presented again by a retrying client (API.md: 10 s). */
@@ -36,38 +58,37 @@ export class AuthService {
   ) {}
 
   /**
-   * One transaction per attempt, serialised per login id so that concurrent guesses are counted exactly.
+   * Throttle first, hash outside any transaction, then decide under a per-login-id lock:
+   * 1. a login id or IP already over its limit gets 429 without any argon2 work (the answer is known);
+   * 2. the password is checked through the hash gate (unknown login ids against a dummy hash, through the same
+   *    gate), holding no database connection while it waits or hashes;
+   * 3. one transaction, serialised per login id, counts again (concurrent guesses are counted exactly: a guess that
+   *    finds the limit reached meanwhile gets 429, whatever its password) and commits the failure or the session.
    * The failure (its counter row and its audit event) is committed before the 401/429 is answered.
    */
   async login(dto: LoginDto, meta: RequestMeta): Promise<TokenPair & { user: UserJson }> {
     const loginKey = dto.loginId.trim().toLowerCase();
+    const early = await loginRetryAfter(this.dataSource.manager, loginKey, meta.ip, this.throttleLimits);
+    const known = await this.findLoginUser(this.dataSource.manager, loginKey);
+    if (early > 0) {
+      // No lock, no hash: a flood of throttled attempts must not queue on the login id's lock holding connections.
+      await this.audit.recordAlone(loginActor(meta, known), throttledEvent(early));
+      throw tooManyFailures(early, true);
+    }
+    const checked = { user: known, valid: await this.verifyOrRecordBusy(known, dto.password, meta) };
     const outcome = await this.dataSource.transaction(async (em): Promise<LoginOutcome> => {
       await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`login:${loginKey}`]);
-      const retryAfter = await loginRetryAfter(em, loginKey, meta.ip, {
-        perAccount: this.config.loginAccountFailureLimit,
-        perIp: this.config.loginIpFailureLimit,
-      });
-      const [user] = await em.getRepository(User).query(
-        `SELECT u.id, u.login_id AS "loginId", u.display_name AS "displayName", u.organisation_id AS "organisationId",
-                u.role, u.password_hash AS "passwordHash", (u.active AND o.active) AS active, u.version,
-                u.password_changed_at AS "passwordChangedAt", u.last_login_at AS "lastLoginAt",
-                u.created_at AS "createdAt", u.updated_at AS "updatedAt"
-           FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE lower(u.login_id) = $1`,
-        [loginKey],
-      ) as (User | undefined)[];
+      const retryAfter = await loginRetryAfter(em, loginKey, meta.ip, this.throttleLimits);
+      // Read again under the lock: the hash checked above must still be the user's, and the account still active.
+      const user = await this.findLoginUser(em, loginKey);
       if (retryAfter > 0) {
-        await this.audit.record(em, { ...meta, userId: user?.id, organisationId: user?.organisationId }, {
-          action: 'auth.login_failed',
-          resourceType: 'session',
-          outcome: 'denied',
-          details: { reason: 'throttled', retryAfter },
-        });
+        await this.audit.record(em, loginActor(meta, user), throttledEvent(retryAfter));
         return { ok: false, retryAfter };
       }
-      const valid = await this.passwords.verify(user?.passwordHash, dto.password);
+      const valid = checked.valid && user !== undefined && user.passwordHash === checked.user?.passwordHash;
       if (!user || !valid || !user.active) {
         await recordLoginFailure(em, loginKey, meta.ip);
-        await this.audit.record(em, { ...meta, userId: user?.id, organisationId: user?.organisationId }, {
+        await this.audit.record(em, loginActor(meta, user), {
           action: 'auth.login_failed',
           resourceType: 'session',
           outcome: 'denied',
@@ -89,16 +110,42 @@ export class AuthService {
       return { ok: true, pair: pair.tokens, user: userJson(user) };
     });
     if (!outcome.ok) {
-      if (outcome.retryAfter) {
-        throw new AppError('TOO_MANY_REQUESTS', {
-          message: 'Too many failed logins; try again later',
-          headers: { 'retry-after': String(outcome.retryAfter) },
-          audited: true,
-        });
-      }
+      if (outcome.retryAfter) throw tooManyFailures(outcome.retryAfter, true);
       throw new AppError('INVALID_CREDENTIALS', { message: 'Wrong login id or password', audited: true });
     }
     return { ...outcome.pair, user: outcome.user };
+  }
+
+  /** A login refused because the hash gate is full is still a failed login: audited, but not counted as a guess. */
+  private async verifyOrRecordBusy(user: LoginUser | undefined, password: string, meta: RequestMeta): Promise<boolean> {
+    try {
+      return await this.passwords.verify(user?.passwordHash, password);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'SERVER_BUSY') throw error;
+      await this.audit.recordAlone(loginActor(meta, user), {
+        action: 'auth.login_failed',
+        resourceType: 'session',
+        outcome: 'denied',
+        details: { reason: 'busy' },
+      });
+      throw new AppError('SERVER_BUSY', { ...error.options, message: error.message, audited: true });
+    }
+  }
+
+  private get throttleLimits() {
+    return { perAccount: this.config.loginAccountFailureLimit, perIp: this.config.loginIpFailureLimit };
+  }
+
+  private async findLoginUser(em: EntityManager, loginKey: string): Promise<LoginUser | undefined> {
+    const [user] = (await em.query(
+      `SELECT u.id, u.login_id AS "loginId", u.display_name AS "displayName", u.organisation_id AS "organisationId",
+              u.role, u.password_hash AS "passwordHash", (u.active AND o.active) AS active, u.version,
+              u.password_changed_at AS "passwordChangedAt", u.last_login_at AS "lastLoginAt",
+              u.created_at AS "createdAt", u.updated_at AS "updatedAt"
+         FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE lower(u.login_id) = $1`,
+      [loginKey],
+    )) as (LoginUser | undefined)[];
+    return user;
   }
 
   /** Rotates a refresh token; presenting a used one again ends its whole family (the session). */
@@ -172,6 +219,10 @@ export class AuthService {
     });
   }
 
+  /**
+   * A wrong current password counts as a failed login of the same login id and IP (the same guess at the same
+   * secret), so a stolen access token cannot be used to try passwords faster than the login form allows.
+   */
   async changePassword(caller: Caller, dto: ChangePasswordDto): Promise<void> {
     const user = await this.dataSource
       .getRepository(User)
@@ -179,7 +230,11 @@ export class AuthService {
       .addSelect('u.passwordHash')
       .where('u.id = :id', { id: caller.userId })
       .getOneOrFail();
+    const loginKey = user.loginId.trim().toLowerCase();
+    const retryAfter = await loginRetryAfter(this.dataSource.manager, loginKey, caller.ip, this.throttleLimits);
+    if (retryAfter > 0) throw tooManyFailures(retryAfter, false);
     if (!(await this.passwords.verify(user.passwordHash, dto.currentPassword))) {
+      await recordLoginFailure(this.dataSource.manager, loginKey, caller.ip);
       throw new AppError('CURRENT_PASSWORD_WRONG', { message: 'The current password is wrong' });
     }
     this.passwords.assertPolicy(dto.newPassword, user.loginId);

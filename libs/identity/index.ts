@@ -8,3 +8,5 @@ export * from './session.service.js';
 export * from './token.service.js';
 export * from './user.entity.js';
 export * from './users.service.js';
+export * from './user-management.js';
+export * from './hash-gate.js';

@@ -8,6 +8,17 @@ import { TokenService } from './token.service.js';
 /** Channel on which ended sessions are announced to every instance (live sockets are closed on it). */
 export const SESSION_ENDED_CHANNEL = 'session_ended';
 
+/**
+ * Channel on which a change of a user's role, organisation or active state is announced to every instance: the
+ * user's live sockets were authorised for the old account and are closed (the client reconnects and is authorised
+ * afresh). Its sessions stay: REST reads the account on every request anyway.
+ */
+export const ACCOUNT_CHANGED_CHANNEL = 'account_changed';
+
+export interface AccountChanged {
+  userId: string;
+}
+
 export interface SessionEnded {
   sessionIds: string[];
   userId: string;
@@ -56,6 +67,12 @@ export class SessionService {
       sessionId: claims.sessionId,
       tokenExpiresAt: claims.expiresAt,
     };
+  }
+
+  /** Announces, when the caller's transaction commits, that the user's account changed (ACCOUNT_CHANGED_CHANNEL). */
+  async accountChanged(em: EntityManager, userId: string): Promise<void> {
+    const payload: AccountChanged = { userId };
+    await em.query('SELECT pg_notify($1, $2)', [ACCOUNT_CHANGED_CHANNEL, JSON.stringify(payload)]);
   }
 
   /**

@@ -7,6 +7,8 @@ const ISSUER = 'welfare-case-share';
 const AUDIENCE = 'welfare-case-share/api';
 /** The only algorithm accepted: `alg: none` and asymmetric/symmetric confusion are refused by construction. */
 const ALGORITHMS = ['HS256'];
+/** Clock skew tolerated between instances for `iat`: a token issued further in the future was not issued by us. */
+export const IAT_SKEW_SECONDS = 60;
 
 export interface AccessClaims {
   userId: string;
@@ -51,6 +53,9 @@ export class TokenService {
       });
       if (payload.typ !== 'access' || typeof payload.sid !== 'string' || typeof payload.sub !== 'string') {
         throw new AppError('TOKEN_INVALID');
+      }
+      if (typeof payload.iat !== 'number' || payload.iat > Date.now() / 1000 + IAT_SKEW_SECONDS) {
+        throw new AppError('TOKEN_INVALID', { message: 'The access token was issued in the future' });
       }
       return { userId: payload.sub, sessionId: payload.sid, expiresAt: payload.exp! * 1000 };
     } catch (error) {

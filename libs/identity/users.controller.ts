@@ -4,7 +4,6 @@ import type { FastifyReply } from 'fastify';
 import {
   type Caller,
   CurrentUser,
-  ifMatchVersion,
   UuidPipe,
   withEtag,
   AuditAction,
@@ -17,6 +16,7 @@ import {
 } from '#libs/platform/index.js';
 import { Idempotent } from '#libs/idempotency/index.js';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto.js';
+import type { UserJson } from './user.entity.js';
 import { UsersService } from './users.service.js';
 import { UserResponse } from './identity.response.js';
 
@@ -42,7 +42,8 @@ export class UsersController {
   }
 
   @Post()
-  @Idempotent()
+  // A replay answers only what a fresh request would be allowed: the caller may still create such a user.
+  @Idempotent({ recheck: async ({ caller, replayed }) => UsersService.recheckCreate(caller, replayed as UserJson) })
   @AuditAction('user.create')
   @ApiCreatedResponse({ type: UserResponse })
   @ApiErrors(
@@ -70,6 +71,6 @@ export class UsersController {
     @Body() dto: UpdateUserDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return withEtag(reply, await this.users.update(caller, id, ifMatchVersion(ifMatch), dto));
+    return withEtag(reply, await this.users.update(caller, id, ifMatch, dto));
   }
 }

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
-import type { Role } from '#libs/contracts/index.js';
 import {
   AppError,
   type Caller,
   decodeCursor,
+  ifMatchVersion,
   notFound,
   type Page,
   pageLimit,
@@ -19,10 +19,10 @@ import { Organisation } from './organisation.entity.js';
 import { isUniqueViolation } from './organisations.service.js';
 import { PasswordService } from './password.service.js';
 import { SessionService } from './session.service.js';
+import { USER_MANAGEMENT_RULES, maySeeUser, refuseUserChange, refuseUserCreate, type UserManagementRefusal } from './user-management.js';
 import { User, userJson, type UserJson } from './user.entity.js';
 
-/** Roles an org_admin may hand out: only within its own organisation, never auditor or system_admin. */
-const ORG_ADMIN_ASSIGNABLE: readonly Role[] = ['caseworker', 'org_admin'];
+const refusal = (r: UserManagementRefusal) => new AppError(r.code, { message: r.message });
 
 @Injectable()
 export class UsersService {
@@ -37,7 +37,7 @@ export class UsersService {
     const limit = pageLimit(query);
     const after = decodeCursor(query.cursor, 2);
     const qb = this.dataSource.getRepository(User).createQueryBuilder('u').orderBy('u.createdAt').addOrderBy('u.id');
-    if (caller.role === 'org_admin') qb.andWhere('u.organisationId = :own', { own: caller.organisationId });
+    if (USER_MANAGEMENT_RULES[caller.role]?.sees !== 'all') qb.andWhere('u.organisationId = :own', { own: caller.organisationId });
     if (query.organisationId) qb.andWhere('u.organisationId = :org', { org: query.organisationId });
     if (query.role) qb.andWhere('u.role = :role', { role: query.role });
     if (query.active !== undefined) qb.andWhere('u.active = :active', { active: query.active });
@@ -50,15 +50,13 @@ export class UsersService {
     return userJson(await this.findVisible(caller, id));
   }
 
+  static recheckCreate(caller: Caller, created: Pick<UserJson, 'role' | 'organisationId'>): void {
+    const refused = refuseUserCreate(caller, created);
+    if (refused) throw refusal(refused);
+  }
+
   async create(caller: Caller, dto: CreateUserDto): Promise<UserJson> {
-    if (caller.role === 'org_admin') {
-      if (dto.organisationId !== caller.organisationId) {
-        throw new AppError('ORGANISATION_FORBIDDEN', { message: 'An org_admin creates users of its own organisation only' });
-      }
-      if (!ORG_ADMIN_ASSIGNABLE.includes(dto.role)) {
-        throw new AppError('ROLE_FORBIDDEN', { message: 'An org_admin may create caseworkers and org_admins only' });
-      }
-    }
+    UsersService.recheckCreate(caller, dto);
     this.passwords.assertPolicy(dto.password, dto.loginId);
     const passwordHash = await this.passwords.hash(dto.password);
     try {
@@ -99,14 +97,30 @@ export class UsersService {
     }
   }
 
-  async update(caller: Caller, id: string, expectedVersion: number, dto: UpdateUserDto): Promise<UserJson> {
-    const current = await this.findVisible(caller, id);
-    if (caller.role === 'org_admin' && dto.role !== undefined && !ORG_ADMIN_ASSIGNABLE.includes(dto.role)) {
-      throw new AppError('ROLE_FORBIDDEN', { message: 'An org_admin may assign caseworker and org_admin only' });
-    }
+  /**
+   * Every change of a user goes through here: the rule table (user-management.ts) against the user as it is now,
+   * then If-Match, then the update guarded by the version (a role changed meanwhile fails the update with 412).
+   * A change of role, organisation or active state, or a password reset, re-evaluates the user's live sockets on
+   * every instance when the transaction commits.
+   */
+  async update(caller: Caller, id: string, ifMatch: string | undefined, dto: UpdateUserDto): Promise<UserJson> {
+    const current = await this.dataSource.getRepository(User).findOneBy({ id });
+    if (!current) throw notFound('User not found');
+    const refused = refuseUserChange(caller, current, dto);
+    if (refused) throw refusal(refused);
+    const expectedVersion = ifMatchVersion(ifMatch);
+    // The rule was checked on this version: the update must apply to exactly it (a guessed later version would
+    // otherwise change a user whose role moved in between, against a rule checked on the old role).
+    if (expectedVersion !== current.version) throw versionConflict(current.version);
     if (dto.password !== undefined) this.passwords.assertPolicy(dto.password, current.loginId);
     const passwordHash = dto.password !== undefined ? await this.passwords.hash(dto.password) : undefined;
     return this.dataSource.transaction(async (em) => {
+      if (dto.organisationId !== undefined && !(await em.getRepository(Organisation).existsBy({ id: dto.organisationId }))) {
+        throw new AppError('REFERENCE_NOT_FOUND', {
+          message: 'organisationId names no organisation',
+          details: [{ field: 'organisationId', constraint: 'exists' }],
+        });
+      }
       const { password: _password, ...fields } = dto;
       const set: Record<string, unknown> = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
       if (passwordHash) Object.assign(set, { passwordHash, passwordChangedAt: () => 'now()' });
@@ -114,27 +128,34 @@ export class UsersService {
         .createQueryBuilder()
         .update(User)
         .set({ ...set, version: () => 'version + 1', updatedAt: () => 'now()' })
-        .where('id = :id AND version = :version', { id, version: expectedVersion })
+        .where('id = :id AND version = :version', { id, version: current.version })
         .execute();
       if (result.affected !== 1) throw versionConflict(current.version);
-      const endsSessions = dto.active === false || passwordHash !== undefined;
-      if (endsSessions) {
-        await this.sessions.end(em, { userId: id }, dto.active === false ? 'deactivated' : 'account_changed');
+      const changed = (field: 'role' | 'organisationId' | 'active') => dto[field] !== undefined && dto[field] !== current[field];
+      if (dto.active === false || passwordHash !== undefined) {
+        // An administrator's reset ends every session: whoever held the old password is out.
+        await this.sessions.end(em, { userId: id }, dto.active === false ? 'deactivated' : 'password_reset');
+      } else if (changed('role') || changed('organisationId') || changed('active')) {
+        await this.sessions.accountChanged(em, id);
       }
       await this.audit.record(em, caller, {
         action: 'user.update',
         resourceType: 'user',
         resourceId: id,
-        details: { fields: [...Object.keys(fields).filter((k) => dto[k as keyof UpdateUserDto] !== undefined), ...(passwordHash ? ['password'] : [])] },
+        details: {
+          fields: [...Object.keys(fields).filter((k) => dto[k as keyof UpdateUserDto] !== undefined), ...(passwordHash ? ['password'] : [])],
+          ...(changed('role') ? { role: { from: current.role, to: dto.role } } : {}),
+          ...(changed('organisationId') ? { organisationId: { from: current.organisationId, to: dto.organisationId } } : {}),
+        },
       });
       return userJson(await em.getRepository(User).findOneByOrFail({ id }));
     });
   }
 
-  /** A user outside an org_admin's organisation does not exist for it (404, existence not revealed). */
+  /** A user the caller may not see does not exist for it (404, existence not revealed). */
   private async findVisible(caller: Caller, id: string): Promise<User> {
     const user = await this.dataSource.getRepository(User).findOneBy({ id });
-    if (!user || (caller.role === 'org_admin' && user.organisationId !== caller.organisationId)) throw notFound('User not found');
+    if (!user || !maySeeUser(caller, user)) throw notFound('User not found');
     return user;
   }
 }

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { IncomingMessage } from 'node:http';
 import { LIVE_PATH } from '#libs/contracts/index.js';
-import { type AppConfig, securityHeaders } from '#libs/platform/index.js';
+import { type AppConfig, securityHeaders, trustFunction } from '#libs/platform/index.js';
 import { DEFAULT_LIVE_OPTIONS, type LiveOptions } from './live.options.js';
 
 /**
@@ -22,6 +22,7 @@ export class LiveIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: any): any {
     const allowed = this.config.allowedOrigins;
+    const trust = trustFunction(this.config.trustProxy);
     const server = super.createIOServer(port, {
       ...options,
       path: LIVE_PATH,
@@ -29,17 +30,20 @@ export class LiveIoAdapter extends IoAdapter {
       maxHttpBufferSize: this.live.maxMessageBytes ?? DEFAULT_LIVE_OPTIONS.maxMessageBytes,
       cors: allowed.length > 0 ? { origin: allowed, credentials: true } : undefined,
       allowRequest: (req: IncomingMessage, callback: (err: string | null | undefined, ok: boolean) => void) => {
-        callback(null, originAllowed(req, allowed, this.config.trustProxy));
+        callback(null, originAllowed(req, allowed, trust));
       },
     });
     // Polling answers and the WebSocket handshake bypass Fastify's hooks: they get the same security headers here
     // (HSTS rides on the HTTP answers, which is all a browser needs).
     server.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, securityHeaders(LIVE_PATH, false)));
+    // Socket.IO always serves the default namespace "/"; nothing lives there, so nobody may hold a connection on it
+    // (an unauthenticated client would otherwise keep one open for free).
+    server.of('/').use((_socket: unknown, next: (error?: Error) => void) => next(new Error('invalid namespace')));
     return server;
   }
 }
 
-export function originAllowed(req: IncomingMessage, allowed: readonly string[], trustProxy: boolean): boolean {
+export function originAllowed(req: IncomingMessage, allowed: readonly string[], trust: TrustFunction): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true;
   if (allowed.length > 0) return allowed.includes(origin);
@@ -49,7 +53,8 @@ export function originAllowed(req: IncomingMessage, allowed: readonly string[], 
   } catch {
     return false;
   }
-  const forwardedHost = trustProxy ? req.headers['x-forwarded-host'] : undefined;
+  // X-Forwarded-Host only from a trusted proxy, the peer this request came from.
+  const forwardedHost = trust(req.socket?.remoteAddress ?? '', 0) ? req.headers['x-forwarded-host'] : undefined;
   const host = (typeof forwardedHost === 'string' ? forwardedHost.split(',')[0].trim() : undefined) ?? req.headers.host;
   return parsed.host === host;
 }

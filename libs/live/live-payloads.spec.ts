@@ -31,21 +31,23 @@ describe('live payloads', () => {
 });
 
 describe('originAllowed', () => {
-  const req = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
+  const req = (headers: Record<string, string>) => ({ headers, socket: { remoteAddress: '10.0.0.2' } }) as unknown as IncomingMessage;
+  const none = () => false;
+  const proxy = (address: string) => address === '10.0.0.2';
   it('allows no Origin, the same origin when no list is configured, and only listed origins otherwise', () => {
-    expect(originAllowed(req({ host: 'app.example:3000' }), [], false)).toBe(true);
-    expect(originAllowed(req({ host: 'app.example:3000', origin: 'http://app.example:3000' }), [], false)).toBe(true);
-    expect(originAllowed(req({ host: 'app.example:3000', origin: 'http://evil.example' }), [], false)).toBe(false);
-    expect(originAllowed(req({ host: 'app.example:3000', origin: 'null' }), [], false)).toBe(false);
+    expect(originAllowed(req({ host: 'app.example:3000' }), [], none)).toBe(true);
+    expect(originAllowed(req({ host: 'app.example:3000', origin: 'http://app.example:3000' }), [], none)).toBe(true);
+    expect(originAllowed(req({ host: 'app.example:3000', origin: 'http://evil.example' }), [], none)).toBe(false);
+    expect(originAllowed(req({ host: 'app.example:3000', origin: 'null' }), [], none)).toBe(false);
     const listed = ['https://city.example'];
-    expect(originAllowed(req({ host: 'x', origin: 'https://city.example' }), listed, false)).toBe(true);
-    expect(originAllowed(req({ host: 'x', origin: 'http://x' }), listed, false)).toBe(false);
+    expect(originAllowed(req({ host: 'x', origin: 'https://city.example' }), listed, none)).toBe(true);
+    expect(originAllowed(req({ host: 'x', origin: 'http://x' }), listed, none)).toBe(false);
     // Behind a trusted proxy the public host is the forwarded one.
     expect(
-      originAllowed(req({ host: 'internal:3000', 'x-forwarded-host': 'city.example', origin: 'https://city.example' }), [], true),
+      originAllowed(req({ host: 'internal:3000', 'x-forwarded-host': 'city.example', origin: 'https://city.example' }), [], proxy),
     ).toBe(true);
     expect(
-      originAllowed(req({ host: 'internal:3000', 'x-forwarded-host': 'city.example', origin: 'https://city.example' }), [], false),
+      originAllowed(req({ host: 'internal:3000', 'x-forwarded-host': 'city.example', origin: 'https://city.example' }), [], none),
     ).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ import {
 import type { Namespace } from 'socket.io';
 import { LIVE_NAMESPACE, type LiveAck } from '#libs/contracts/index.js';
 import { SessionService } from '#libs/identity/index.js';
-import { APP_CONFIG, type AppConfig, type RequestMeta, uuidv7 } from '#libs/platform/index.js';
+import { APP_CONFIG, type AppConfig, clientAddress, type RequestMeta, type TrustFunction, trustFunction, uuidv7 } from '#libs/platform/index.js';
 import { parseRenew, parseSubscribe, parseUnsubscribe } from './live-payloads.js';
 import { LiveService, type LiveSocket } from './live.service.js';
 import { TokenBucket } from './token-bucket.js';
@@ -24,11 +24,15 @@ const VALIDATION_FAILED = { ok: false, code: 'VALIDATION_FAILED' } as const;
  */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE })
 export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly trust: TrustFunction;
+
   constructor(
     private readonly live: LiveService,
     private readonly sessions: SessionService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.trust = trustFunction(config.trustProxy);
+  }
 
   afterInit(nsp: Namespace): void {
     this.live.attach(nsp);
@@ -38,11 +42,13 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         next(new Error('unauthorized'));
         return;
       }
+      const authenticatedFrom = Date.now();
       this.sessions.authenticate(token, this.meta(socket as LiveSocket)).then(
         ({ tokenExpiresAt, ...caller }) => {
           const options = this.live.options;
           socket.data = {
             caller,
+            authenticatedFrom,
             tokenExpiresAt,
             subscriptions: new Set<string>(),
             bucket: new TokenBucket(options.eventsPerSecond, options.eventBurst),
@@ -108,9 +114,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   private meta(socket: LiveSocket): RequestMeta {
     const headers = socket.handshake.headers;
-    const forwarded = headers['x-forwarded-for'];
-    const ip =
-      this.config.trustProxy && typeof forwarded === 'string' ? forwarded.split(',')[0].trim() : socket.handshake.address;
+    // The same rule as HTTP requests (TRUST_PROXY): the right-most address that is not a trusted proxy.
+    const ip = clientAddress(socket.request, this.trust);
     const ua = headers['user-agent'];
     return { requestId: uuidv7(), ip, userAgent: typeof ua === 'string' ? ua.slice(0, 512) : '' };
   }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
 import type { DataSource } from 'typeorm';
 import { CASE_ROLES, type FieldGroup, type LiveEventType } from '#libs/contracts/index.js';
-import { SESSION_ENDED_CHANNEL, type SessionEnded } from '#libs/identity/index.js';
+import { ACCOUNT_CHANGED_CHANNEL, type AccountChanged, SESSION_ENDED_CHANNEL, type SessionEnded } from '#libs/identity/index.js';
 import { AuditService } from '#libs/audit/index.js';
 import { APP_CONFIG, type AppConfig, type Caller, LOGGER, uuidv7 } from '#libs/platform/index.js';
 import {
@@ -28,6 +28,8 @@ import { TokenBucket } from './token-bucket.js';
 /** What the live layer keeps on each socket. */
 export interface LiveSocketData {
   caller: Caller;
+  /** When the handshake started reading the account: a change announced after that may not be in `caller`. */
+  authenticatedFrom: number;
   tokenExpiresAt: number;
   expiryTimer?: NodeJS.Timeout;
   subscriptions: Set<string>;
@@ -64,6 +66,8 @@ export type SubscribeAnswer =
 
 const EVENT_COLUMNS = 'seq, recipient_id, organisation_ids, type, payload, at, actor_organisation_id';
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How long an account change is remembered for handshakes that were reading the account while it was announced. */
+const RECENT_CHANGE_MS = 60_000;
 
 const toEvent = (r: EventRow): StoredLiveEvent => ({
   seq: Number(r.seq),
@@ -74,6 +78,14 @@ const toEvent = (r: EventRow): StoredLiveEvent => ({
   at: r.at.toISOString(),
   actorOrganisationId: r.actor_organisation_id,
 });
+
+function parseNotification<T>(payload: string): T | undefined {
+  try {
+    return JSON.parse(payload) as T;
+  } catch {
+    return undefined;
+  }
+}
 
 export const orgRoom = (organisationId: string) => `org:${organisationId}`;
 /** Caseworkers and org_admins of an organisation: grant.* go there (auditors and administrators see no case content). */
@@ -113,6 +125,8 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
   /** pairKey → when that pair's access may change by itself (grant expiry). */
   private readonly changesAt = new Map<string, { pair: LivePair; at: number }>();
   private readonly bySession = new Map<string, Set<LiveSocket>>();
+  /** userId → when its last session end or account change was announced to this instance. */
+  private readonly recentChanges = new Map<string, number>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -148,7 +162,8 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     })
       .on(LIVE_NEW_CHANNEL, () => void this.sequencer.wake())
       .on(LIVE_SEQ_CHANNEL, () => this.wakeRelay())
-      .on(SESSION_ENDED_CHANNEL, (payload) => this.onSessionEnded(payload));
+      .on(SESSION_ENDED_CHANNEL, (payload) => this.onSessionEnded(payload))
+      .on(ACCOUNT_CHANGED_CHANNEL, (payload) => this.onAccountChanged(payload));
     await this.listener.start();
     this.started = true;
     const tick = () => {
@@ -203,6 +218,11 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
 
   registerSocket(socket: LiveSocket): void {
     const { caller } = socket.data;
+    // The announcement of a change may have arrived while this handshake was reading the old account.
+    if ((this.recentChanges.get(caller.userId) ?? -Infinity) >= socket.data.authenticatedFrom) {
+      socket.disconnect(true);
+      return;
+    }
     void socket.join(orgRoom(caller.organisationId));
     if (CASE_ROLES.includes(caller.role)) void socket.join(caseRoom(caller.organisationId));
     this.indexSession(socket);
@@ -219,7 +239,9 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
   /** `auth.renew`: the same user, a live session; the socket now ends with the new token. */
   renew(socket: LiveSocket, caller: Caller, tokenExpiresAt: number): boolean {
     const current = socket.data.caller;
-    if (caller.userId !== current.userId || caller.organisationId !== current.organisationId) return false;
+    if (caller.userId !== current.userId || caller.organisationId !== current.organisationId || caller.role !== current.role) {
+      return false;
+    }
     this.bySession.get(current.sessionId)?.delete(socket);
     socket.data.caller = caller;
     socket.data.tokenExpiresAt = tokenExpiresAt;
@@ -244,29 +266,55 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private onSessionEnded(payload: string): void {
-    let ended: SessionEnded;
-    try {
-      ended = JSON.parse(payload) as SessionEnded;
-    } catch {
-      return;
-    }
+    const ended = parseNotification<SessionEnded>(payload);
+    if (!ended) return;
+    this.noteChange(ended.userId);
     for (const sessionId of ended.sessionIds ?? []) {
       for (const socket of [...(this.bySession.get(sessionId) ?? [])]) socket.disconnect(true);
     }
   }
 
-  /** Disconnects the sockets of those sessions that are no longer live (ended, user or organisation deactivated). */
+  /**
+   * A user's role, organisation or active state changed: every socket of that user was authorised for the old
+   * account (rooms, subscriptions, note projection), so it is closed; a reconnect is authorised afresh.
+   */
+  private onAccountChanged(payload: string): void {
+    const changed = parseNotification<AccountChanged>(payload);
+    if (!changed?.userId) return;
+    this.noteChange(changed.userId);
+    for (const sockets of this.bySession.values()) {
+      for (const socket of [...sockets]) if (socket.data.caller.userId === changed.userId) socket.disconnect(true);
+    }
+  }
+
+  private noteChange(userId: string | undefined): void {
+    if (!userId) return;
+    const now = Date.now();
+    for (const [id, at] of this.recentChanges) if (at < now - RECENT_CHANGE_MS) this.recentChanges.delete(id);
+    this.recentChanges.set(userId, now);
+  }
+
+  /**
+   * After notifications may have been lost: disconnects the sockets whose session is no longer live (ended, user or
+   * organisation deactivated) or whose user's role or organisation is no longer the one the socket was authorised for.
+   */
   private async recheckSessions(sessionIds: string[]): Promise<void> {
     if (sessionIds.length === 0 || this.stopped) return;
     try {
-      const rows: { id: string }[] = await this.dataSource.query(
-        `SELECT ids.id FROM unnest($1::uuid[]) AS ids(id)
-          WHERE NOT EXISTS (
-            SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
-             WHERE s.id = ids.id AND s.revoked_at IS NULL AND u.active AND o.active)`,
+      const rows: { id: string; role: string | null; organisation_id: string | null }[] = await this.dataSource.query(
+        `SELECT ids.id, u.role, u.organisation_id
+           FROM unnest($1::uuid[]) AS ids(id)
+           LEFT JOIN sessions s ON s.id = ids.id AND s.revoked_at IS NULL
+           LEFT JOIN users u ON u.id = s.user_id AND u.active
+                            AND EXISTS (SELECT 1 FROM organisations o WHERE o.id = u.organisation_id AND o.active)`,
         [sessionIds],
       );
-      for (const { id } of rows) for (const socket of [...(this.bySession.get(id) ?? [])]) socket.disconnect(true);
+      for (const row of rows) {
+        for (const socket of [...(this.bySession.get(row.id) ?? [])]) {
+          const { caller } = socket.data;
+          if (row.role !== caller.role || row.organisation_id !== caller.organisationId) socket.disconnect(true);
+        }
+      }
     } catch (error) {
       this.logError('session re-check failed', error);
     }

@@ -38,6 +38,12 @@ describe('loadConfig', () => {
     [{ ALLOWED_ORIGINS: 'not an origin' }, 'ALLOWED_ORIGINS'],
     [{ DATABASE_OWNER_URL: 'postgresql://a@h/db' }, 'DATABASE_OWNER_URL'],
     [{ BENCH_SKIP_READ_AUDIT: 'true' }, 'BENCH_SKIP_READ_AUDIT'],
+    [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.1, 300.1.1.1' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '17' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: ',' }, 'TRUST_PROXY'],
+    [{ PASSWORD_HASH_CONCURRENCY: '0' }, 'PASSWORD_HASH_CONCURRENCY'],
   ])('refuses %j naming %s', (env, variable) => {
     try {
       loadConfig(env);
@@ -52,6 +58,17 @@ describe('loadConfig', () => {
   it('parses origins and booleans', () => {
     const c = loadConfig({ ALLOWED_ORIGINS: 'https://a.example, https://b.example', TRUST_PROXY: 'true' });
     expect(c.allowedOrigins).toEqual(['https://a.example', 'https://b.example']);
-    expect(c.trustProxy).toBe(true);
+    expect(c.trustProxy).toEqual({ hops: 1 });
+  });
+
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['true', { hops: 1 }],
+    ['2', { hops: 2 }],
+    ['10.0.0.1', { addresses: ['10.0.0.1'] }],
+    ['10.0.0.0/8, ::1, fd00::/8, loopback', { addresses: ['10.0.0.0/8', '::1', 'fd00::/8', 'loopback'] }],
+  ])('reads TRUST_PROXY=%s', (raw, expected) => {
+    expect(loadConfig({ TRUST_PROXY: raw }).trustProxy).toEqual(expected);
   });
 });

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isProxyAddress, type TrustProxy } from './client-ip.js';
 
 /** The validated, typed configuration of one process (shared/API.md "Running"). Built once at boot. */
 export interface AppConfig {
@@ -16,7 +18,10 @@ export interface AppConfig {
   jwtSecret: string | undefined;
   accessTokenTtl: number;
   refreshTokenTtl: number;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
+  /** Password hashes (argon2) computed at once; more wait in a queue of `passwordHashQueue`, then 503. */
+  passwordHashConcurrency: number;
+  passwordHashQueue: number;
   allowedOrigins: string[];
   loginIpFailureLimit: number;
   loginAccountFailureLimit: number;
@@ -53,6 +58,28 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (['true', '1', 'yes'].includes(raw)) return true;
   if (['false', '0', 'no'].includes(raw)) return false;
   throw new ConfigError(name, `must be true or false (got "${env[name]}")`);
+}
+
+/** TRUST_PROXY: false | true (one hop) | a number of hops | a comma-separated list of proxy IPs/CIDRs. */
+function trustProxy(env: Env): TrustProxy {
+  const raw = env.TRUST_PROXY?.trim() ?? '';
+  const lower = raw.toLowerCase();
+  if (['', 'false', 'no'].includes(lower)) return false;
+  if (['true', 'yes'].includes(lower)) return { hops: 1 };
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 16) throw new ConfigError('TRUST_PROXY', `must be at most 16 hops (got ${hops})`);
+    return hops === 0 ? false : { hops };
+  }
+  const addresses = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const bad = addresses.find((entry) => !isProxyAddress(entry));
+  if (bad !== undefined || addresses.length === 0) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `must be false, true, a number of hops or a comma-separated list of proxy IPs/CIDRs (bad entry "${bad ?? raw}")`,
+    );
+  }
+  return { addresses };
 }
 
 function postgresUrl(env: Env, name: string): string | undefined {
@@ -122,7 +149,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtSecret,
     accessTokenTtl: integer(env, 'ACCESS_TOKEN_TTL', 900, 1, 86_400),
     refreshTokenTtl: integer(env, 'REFRESH_TOKEN_TTL', 43_200, 1, 2_592_000),
-    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxy(env),
+    passwordHashConcurrency: integer(env, 'PASSWORD_HASH_CONCURRENCY', defaultHashConcurrency(), 1, 64),
+    passwordHashQueue: integer(env, 'PASSWORD_HASH_QUEUE', 64, 0, 100_000),
     allowedOrigins,
     loginIpFailureLimit: integer(env, 'LOGIN_IP_FAILURE_LIMIT', 100, 1, 1_000_000),
     loginAccountFailureLimit: integer(env, 'LOGIN_ACCOUNT_FAILURE_LIMIT', 5, 1, 1000),
@@ -130,6 +159,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metricsToken,
     benchSkipReadAudit,
   };
+}
+
+/**
+ * Half the cores, at least one: argon2 runs on libuv's thread pool and takes a core for tens of milliseconds per
+ * hash; the other half stays for the event loop and PostgreSQL, so a login flood cannot starve everyone's reads.
+ */
+export function defaultHashConcurrency(): number {
+  return Math.max(1, Math.floor(availableParallelism() / 2));
 }
 
 /** The embedded database keeps a generated signing key beside its data so that tokens survive a restart. */

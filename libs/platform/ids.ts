@@ -27,3 +27,16 @@ export function uuidv7(): string {
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+const UUID_IN_PATH = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/**
+ * Ids are compared as text in places (room names, idempotency scopes, the audit log), so the path of a request is
+ * brought to the canonical lower-case spelling of every UUID in it before routing. The query string is left alone.
+ */
+export function lowerCaseIdsInPath(url: string): string {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const lowered = path.replace(UUID_IN_PATH, (id) => id.toLowerCase());
+  return q === -1 ? lowered : lowered + url.slice(q);
+}

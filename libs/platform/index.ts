@@ -16,3 +16,4 @@ export * from './api-answers.js';
 export * from './security-headers.js';
 export * from './jst.js';
 export * from './clock.js';
+export * from './client-ip.js';

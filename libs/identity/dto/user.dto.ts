@@ -19,6 +19,10 @@ export class CreateUserDto {
 export class UpdateUserDto {
   @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(100) displayName?: string;
   @ApiPropertyOptional({ enum: ROLES }) @IsOptionalNotNull() @IsIn(ROLES) role?: Role;
+  @ApiPropertyOptional({ format: 'uuid', description: 'system_admin only: moves the user to another organisation' })
+  @IsOptionalNotNull()
+  @IsUUID()
+  organisationId?: string;
   @ApiPropertyOptional({ description: 'false ends every session and live connection of the user at once' })
   @IsOptionalNotNull()
   @IsBoolean()
