@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { IncomingMessage } from 'node:http';
 import { LIVE_PATH } from '#libs/contracts/index.js';
-import { type AppConfig, securityHeaders, trustFunction } from '#libs/platform/index.js';
+import { type AppConfig, securityHeaders, type TrustFunction, trustFunction } from '#libs/platform/index.js';
 import { DEFAULT_LIVE_OPTIONS, type LiveOptions } from './live.options.js';
 
 /**
