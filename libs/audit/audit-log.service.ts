@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { AppError, type Caller, decodeCursor, encodeCursor, type Page, pageLimit } from '#libs/platform/index.js';
+import { AppError, type Caller, decodeCursor, encodeCursor, type Page, pageLimit, startOfLocalDay } from '#libs/platform/index.js';
 import { type AuditEventJson, chainHash, EVENT_COLUMNS, type EventRow, eventJson, GENESIS_HASH } from './audit-chain.js';
 import { AuditSealer } from './audit-sealer.service.js';
 import { AuditService } from './audit.service.js';
@@ -87,7 +87,8 @@ export class AuditLogService {
   /**
    * The CSV export. Its audit event is committed before the first byte goes out (fail closed: no event, no
    * export); the rows are read in keyset batches up to the last seq sealed at the start, so the file is bounded
-   * and consistent without holding one long transaction, and is never built whole in memory.
+   * and consistent without holding one long transaction, and is never built whole in memory. The first batch is
+   * read before the answer starts too: a query that fails is an error answer, never a 200 cut off mid-stream.
    */
   async export(caller: Caller, query: AuditQueryDto): Promise<AsyncGenerator<string>> {
     const after = seqCursor(query.cursor);
@@ -95,29 +96,27 @@ export class AuditLogService {
     const { where, params } = filterSql(query);
     await this.sealer.sealNow();
     const [{ last }] = await this.dataSource.query(`SELECT coalesce(max(seq), 0)::text AS last FROM audit_seals`);
+    const dataSource = this.dataSource;
+    const batchAfter = (cursor: string | number): Promise<SealedRow[]> => {
+      const batchParams = [...params];
+      const clauses = [...where, `s.seq <= ${param(batchParams, last)}`, `s.seq ${desc ? '<' : '>'} ${param(batchParams, cursor)}`];
+      return dataSource.query(
+        `SELECT s.seq::text AS seq, s.hash, s.prev_hash, ${EVENT_COLUMNS}
+           FROM audit_seals s JOIN audit_events e ON e.id = s.event_id
+          WHERE ${clauses.join(' AND ')}
+          ORDER BY s.seq ${desc ? 'DESC' : 'ASC'} LIMIT ${EXPORT_BATCH}`,
+        batchParams,
+      );
+    };
+    let batch = await batchAfter(after ?? (desc ? Number(last) + 1 : 0));
     await this.audit.recordAlone(caller, {
       action: 'audit.export',
       resourceType: 'audit_event',
       details: { filters: usedFilters(query), format: 'csv', throughSeq: Number(last) },
     });
-    const dataSource = this.dataSource;
     return (async function* rows() {
       yield UTF8_BOM + csvRow(CSV_COLUMNS);
-      let cursor: string | number | undefined = after ?? (desc ? Number(last) + 1 : 0);
       for (;;) {
-        const batchParams = [...params];
-        const clauses = [
-          ...where,
-          `s.seq <= ${param(batchParams, last)}`,
-          `s.seq ${desc ? '<' : '>'} ${param(batchParams, cursor)}`,
-        ];
-        const batch: SealedRow[] = await dataSource.query(
-          `SELECT s.seq::text AS seq, s.hash, s.prev_hash, ${EVENT_COLUMNS}
-             FROM audit_seals s JOIN audit_events e ON e.id = s.event_id
-            WHERE ${clauses.join(' AND ')}
-            ORDER BY s.seq ${desc ? 'DESC' : 'ASC'} LIMIT ${EXPORT_BATCH}`,
-          batchParams,
-        );
         if (batch.length === 0) return;
         yield batch
           .map((row) => {
@@ -126,7 +125,7 @@ export class AuditLogService {
           })
           .join('');
         if (batch.length < EXPORT_BATCH) return;
-        cursor = batch[batch.length - 1].seq;
+        batch = await batchAfter(batch[batch.length - 1].seq);
       }
     })();
   }
@@ -199,19 +198,13 @@ function param(params: unknown[], value: unknown): string {
 }
 
 function seqCursor(raw: string | undefined): number | undefined {
-  const key = decodeCursor(raw, 1);
-  if (key === undefined) return undefined;
-  const [seq] = key;
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
-    throw new AppError('INVALID_CURSOR', { message: 'The cursor is not one this API issued' });
-  }
-  return seq;
+  return decodeCursor(raw, ['int'])?.[0] as number | undefined;
 }
 
 function filterSql(query: AuditQueryDto): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
-  if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) {
+  if (query.from && query.to && Date.parse(startOfLocalDay(query.from)) > Date.parse(startOfLocalDay(query.to))) {
     throw new AppError('VALIDATION_FAILED', {
       message: 'from must not be later than to',
       details: [{ field: 'to', constraint: 'notBeforeFrom', message: 'from must not be later than to' }],
@@ -226,8 +219,8 @@ function filterSql(query: AuditQueryDto): { where: string[]; params: unknown[] }
   }
   if (query.action) where.push(`e.action = ${param(params, query.action)}`);
   if (query.outcome) where.push(`e.outcome = ${param(params, query.outcome)}`);
-  if (query.from) where.push(`e.at >= ${param(params, query.from)}::timestamptz`);
-  if (query.to) where.push(`e.at < ${param(params, query.to)}::timestamptz`);
+  if (query.from) where.push(`e.at >= ${param(params, startOfLocalDay(query.from))}::timestamptz`);
+  if (query.to) where.push(`e.at < ${param(params, startOfLocalDay(query.to))}::timestamptz`);
   return { where, params };
 }
 

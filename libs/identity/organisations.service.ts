@@ -36,7 +36,7 @@ export class OrganisationsService {
   /** Every user may list organisations (to pick a grantee); names and kinds are not personal data. */
   async list(query: PageQueryDto): Promise<Page<OrganisationJson>> {
     const limit = pageLimit(query);
-    const after = decodeCursor(query.cursor, 2);
+    const after = decodeCursor(query.cursor, ['text', 'uuid']);
     const qb = this.dataSource.getRepository(Organisation).createQueryBuilder('o').orderBy('o.name').addOrderBy('o.id');
     if (after) qb.where('(o.name, o.id) > (:name, :id)', { name: after[0], id: after[1] });
     const rows = await qb.take(limit + 1).getMany();

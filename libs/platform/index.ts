@@ -12,3 +12,7 @@ export * from './etag.js';
 export * from './platform.module.js';
 export * from './metrics.js';
 export * from './route-metadata.js';
+export * from './text.js';
+export * from './dates.js';
+export * from './input-edge.js';
+export * from './lengths.js';

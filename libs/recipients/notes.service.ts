@@ -9,9 +9,11 @@ import {
   AppError,
   type Caller,
   decodeCursor,
+  isIsoDate,
   notFound,
   type Page,
   pageLimit,
+  startOfLocalDay,
   toPage,
   uuidv7,
   versionConflict,
@@ -30,9 +32,6 @@ export interface NoteAccess {
   writes: boolean;
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-/** Bare dates in filters are days as the city's staff see them. */
-const LOCAL_OFFSET = '+09:00';
 
 const noteNotFound = () => notFound('Note not found');
 
@@ -77,10 +76,7 @@ export class NotesService {
 
   async list(caller: Caller, recipientId: string, query: ListNotesQueryDto): Promise<Page<NoteJson>> {
     const limit = pageLimit(query);
-    const after = decodeCursor(query.cursor, 2);
-    if (after && (typeof after[0] !== 'string' || typeof after[1] !== 'string' || Number.isNaN(Date.parse(after[0])))) {
-      throw new AppError('INVALID_CURSOR', { message: 'The cursor is not one this API issued' });
-    }
+    const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
     return this.dataSource.transaction(async (em) => {
       const na = await this.noteAccess(em, caller, recipientId);
       if (!na.readsShared && !na.writes) await this.assertWroteAny(em, caller, recipientId);
@@ -91,12 +87,12 @@ export class NotesService {
       if (query.contactType) where.push(`n.contact_type = ${add(query.contactType)}`);
       if (query.authorOrganisationId) where.push(`n.author_organisation_id = ${add(query.authorOrganisationId)}::uuid`);
       if (query.from) {
-        where.push(`n.occurred_at >= ${add(DATE_ONLY.test(query.from) ? `${query.from}T00:00:00${LOCAL_OFFSET}` : query.from)}::timestamptz`);
+        where.push(`n.occurred_at >= ${add(startOfLocalDay(query.from))}::timestamptz`);
       }
       if (query.to) {
         where.push(
-          DATE_ONLY.test(query.to)
-            ? `n.occurred_at < (${add(`${query.to}T00:00:00${LOCAL_OFFSET}`)}::timestamptz + interval '1 day')`
+          isIsoDate(query.to)
+            ? `n.occurred_at < (${add(startOfLocalDay(query.to))}::timestamptz + interval '1 day')`
             : `n.occurred_at <= ${add(query.to)}::timestamptz`,
         );
       }
@@ -129,8 +125,7 @@ export class NotesService {
   /** Every version of a note, newest first; versions the caller could not read under their sensitivity are left out. */
   async history(caller: Caller, recipientId: string, noteId: string, query: NotesPageQueryDto): Promise<Page<NoteRevisionJson>> {
     const limit = pageLimit(query);
-    const after = decodeCursor(query.cursor, 1);
-    if (after && typeof after[0] !== 'number') throw new AppError('INVALID_CURSOR', { message: 'The cursor is not one this API issued' });
+    const after = decodeCursor(query.cursor, ['int']);
     return this.dataSource.transaction(async (em) => {
       const { na } = await this.findVisible(em, caller, recipientId, noteId);
       const params: unknown[] = [noteId, caller.organisationId];

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { AUDIT_OUTCOMES, type AuditOutcome } from '#libs/contracts/index.js';
-import { PageQueryDto } from '#libs/platform/index.js';
+import { IsIsoDateOrTimestamp, PageQueryDto } from '#libs/platform/index.js';
 
 /** Filters of GET /audit-events. Only their names are ever written into the audit.read / audit.export event. */
 export class AuditQueryDto extends PageQueryDto {
@@ -18,14 +18,14 @@ export class AuditQueryDto extends PageQueryDto {
   action?: string;
 
   @ApiPropertyOptional({ enum: AUDIT_OUTCOMES }) @IsOptional() @IsIn(AUDIT_OUTCOMES) outcome?: AuditOutcome;
-  @ApiPropertyOptional({ description: 'events at or after this instant (ISO 8601)' })
+  @ApiPropertyOptional({ description: 'events at or after this instant (ISO 8601 with offset; a date means 00:00 Japan time)' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsIsoDateOrTimestamp()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'events before this instant (ISO 8601)' })
+  @ApiPropertyOptional({ description: 'events before this instant (ISO 8601 with offset; a date means 00:00 Japan time)' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsIsoDateOrTimestamp()
   to?: string;
 
   @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'csv: same as Accept: text/csv' })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsString } from 'class-validator';
 import { ORGANISATION_KINDS, type OrganisationKind } from '#libs/contracts/index.js';
-import { IsOptionalNotNull } from '#libs/platform/index.js';
+import { IsOptionalNotNull, MaxLength, MinLength } from '#libs/platform/index.js';
 
 export class CreateOrganisationDto {
   @ApiProperty({ example: '三条市 高齢介護課' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
