@@ -9,9 +9,9 @@ import {
   type AppConfig,
   AppError,
   type AppRequest,
-  httpDuration,
   depthLimitedJsonParser,
   errorBody,
+  httpDuration,
   uuidv7,
   validationPipe,
 } from '#libs/platform/index.js';

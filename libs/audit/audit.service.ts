@@ -142,8 +142,9 @@ export class AuditService implements OnApplicationShutdown {
 
   /**
    * No timer: while one commit is in flight the next batch gathers, so batches grow exactly when load does.
-   * A batch that fails is retried row by row, so a row the database refuses fails only its own request (every
-   * value is sanitized first, so that should never happen; a lost connection fails each row on its own too).
+   * A batch the database refuses for a value (a data exception or a constraint) is retried row by row, so that
+   * one bad row fails only its own request (every value is sanitized first, so this should never happen). Any
+   * other failure (connection, permission) fails the batch: retrying row by row would only fail slower.
    */
   private async flush(): Promise<void> {
     this.flushing = true;
@@ -154,8 +155,8 @@ export class AuditService implements OnApplicationShutdown {
           await this.insertMany(batch.map((p) => p.values));
           for (const p of batch) p.resolve();
         } catch (error) {
-          if (batch.length === 1) {
-            batch[0].reject(error);
+          if (batch.length === 1 || !isRowError(error)) {
+            for (const p of batch) p.reject(error);
             continue;
           }
           for (const p of batch) {
@@ -215,4 +216,10 @@ export class AuditService implements OnApplicationShutdown {
       throw error;
     }
   }
+}
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): the fault of a row, not the batch. */
+function isRowError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && /^2[23]/.test(code);
 }

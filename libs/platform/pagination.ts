@@ -2,9 +2,9 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Min } from 'class-validator';
 import { AppError } from './app-error.js';
-import { MaxLength } from './lengths.js';
 import { isStoredTimestamp } from './dates.js';
 import { isUuid } from './ids.js';
+import { MaxLength } from './lengths.js';
 import { hasUnstorableChars } from './text.js';
 
 export const DEFAULT_LIMIT = 50;
