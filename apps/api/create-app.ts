@@ -1,13 +1,17 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { ERROR_CODES } from '#libs/contracts/index.js';
 import { LiveIoAdapter, type LiveOptions } from '#libs/live/index.js';
 import {
   type AppConfig,
   AppError,
   type AppRequest,
   type Clock,
+  depthLimitedJsonParser,
+  errorBody,
   httpDuration,
   INTERNAL_ERROR_RESPONSE,
   lowerCaseIdsInPath,
@@ -49,10 +53,26 @@ export async function createApp(
     rewriteUrl: (req: { url?: string }) => lowerCaseIdsInPath(req.url ?? '/'),
     logger: false,
     requestIdHeader: false,
+    // Path parameters as long as a URL can be, so that an over-long id is answered as any malformed id is (404,
+    // after authentication, audited) rather than by the router.
+    routerOptions: { maxParamLength: 8192 },
     // Echo the client's X-Request-Id when it is a sane token, so a support call can quote it.
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const sent = req.headers['x-request-id'];
       return typeof sent === 'string' && CLIENT_REQUEST_ID.test(sent) ? sent : uuidv7();
+    },
+    // What the router refuses before any handler (a path that is not valid percent-encoded UTF-8) is answered in the
+    // API's error shape too.
+    frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+      const [code, message] =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? (['NOT_FOUND', 'Not found'] as const)
+          : (['VALIDATION_FAILED', 'The path is not valid percent-encoded UTF-8'] as const);
+      void reply
+        .status(ERROR_CODES[code])
+        .header('x-request-id', req.id)
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(errorBody(code, message, String(req.id)));
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, options.live, options.clock), adapter, {
@@ -81,8 +101,8 @@ export async function createApp(
     void reply.header('cache-control', 'no-store');
   });
   registerSecurityHeaders(fastify);
-  // PATCH bodies are JSON Merge Patch (RFC 7396); clients may label them as such.
-  fastify.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
+  // JSON, and JSON Merge Patch (RFC 7396) for PATCH, with a nesting limit (libs/platform/input-edge.ts).
+  app.useBodyParser(['application/json', 'application/merge-patch+json'], { bodyLimit: BODY_LIMIT }, depthLimitedJsonParser(fastify));
   // The API speaks JSON only: a body of another type is refused before any parser or handler sees it.
   fastify.addHook('preParsing', async (req) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;

@@ -5,13 +5,9 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
-  Length,
-  Matches,
-  MaxLength,
   ValidateIf,
 } from 'class-validator';
 import {
@@ -24,9 +20,8 @@ import {
   LEGAL_BASES,
   type LegalBasis,
 } from '#libs/contracts/index.js';
-import { PageQueryDto } from '#libs/platform/index.js';
+import { IsIsoDate, IsIsoTimestamp, Length, MaxLength, PageQueryDto } from '#libs/platform/index.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class CreateGrantDto {
   @ApiProperty({ format: 'uuid' })
@@ -64,12 +59,12 @@ export class CreateGrantDto {
 
   @ApiPropertyOptional({ description: 'defaults to now' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoTimestamp()
   validFrom?: string;
 
   @ApiPropertyOptional({ description: 'required for vital_interest (≤ 72 h after validFrom)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoTimestamp()
   validUntil?: string;
 }
 
@@ -114,8 +109,7 @@ export class CreateConsentDto {
   purpose: string;
 
   @ApiProperty({ example: '2026-11-20' })
-  @Matches(DATE, { message: 'obtainedOn must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true })
+  @IsIsoDate()
   obtainedOn: string;
 
   @ApiPropertyOptional({ description: 'who obtained it; defaults to the calling user' })
@@ -146,7 +140,7 @@ export class CreateConsentDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoTimestamp()
   validUntil?: string;
 }
 

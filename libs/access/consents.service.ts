@@ -4,9 +4,9 @@ import type { DataSource } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
 import { grantLiveEvent, LiveOutbox } from '#libs/live/live-outbox.js';
 import { FIELD_GROUPS } from '#libs/contracts/index.js';
-import { AppError, type Caller, notFound, type Page, type PageQueryDto, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
+import { AppError, type Caller, decodeCursor, notFound, type Page, type PageQueryDto, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
 import type { CreateConsentDto, WithdrawConsentDto } from './access.dto.js';
-import { asValidationError, typedCursor } from './input-guards.js';
+import { asValidationError } from './input-guards.js';
 import { GRANT_COLUMNS, grantJson } from './grants.service.js';
 import { GrantsService } from './grants.service.js';
 
@@ -72,7 +72,7 @@ export class ConsentsService {
     return this.dataSource.transaction(async (em) => {
       await this.grants.requireLead(em, caller, recipientId);
       const limit = pageLimit(query);
-      const after = typedCursor(query.cursor, ['timestamp', 'uuid']);
+      const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
       const params: unknown[] = [recipientId];
       let where = 'recipient_id = $1';
       if (after) {

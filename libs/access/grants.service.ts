@@ -4,9 +4,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
 import { grantLiveEvent, LiveOutbox } from '#libs/live/live-outbox.js';
 import { FIELD_GROUPS, GRANT_PERMISSIONS } from '#libs/contracts/index.js';
-import { AppError, type Caller, notFound, type Page, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
+import { AppError, type Caller, decodeCursor, notFound, type Page, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
 import { AccessService, type ResolvedAccess } from './access.service.js';
-import { asValidationError, typedCursor } from './input-guards.js';
+import { asValidationError } from './input-guards.js';
 import type { CreateGrantDto, GrantRegistryQueryDto, RevokeGrantDto } from './access.dto.js';
 import type { PageQueryDto } from '#libs/platform/index.js';
 
@@ -237,7 +237,7 @@ export class GrantsService {
       const a = await this.access.resolve(em, caller, recipientId);
       if (!a.visible) throw notFound();
       const limit = pageLimit(query);
-      const after = typedCursor(query.cursor, ['timestamp', 'uuid']);
+      const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
       const params: unknown[] = [recipientId];
       let where = 'g.recipient_id = $1';
       if (!a.isLead) {
@@ -287,7 +287,7 @@ export class GrantsService {
         where.push(`g.recipient_id = $${params.length}`);
       }
       const limit = pageLimit(query);
-      const after = typedCursor(query.cursor, ['timestamp', 'uuid']);
+      const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
       if (after) {
         params.push(after[0], after[1]);
         where.push(`(g.granted_at, g.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);

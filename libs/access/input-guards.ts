@@ -1,27 +1,4 @@
-import { AppError, decodeCursor } from '#libs/platform/index.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-type Part = 'timestamp' | 'uuid' | 'text' | 'int';
-
-const valid: Record<Part, (v: unknown) => boolean> = {
-  timestamp: (v) => typeof v === 'string' && v.length <= 64 && !Number.isNaN(Date.parse(v.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'))),
-  uuid: (v) => typeof v === 'string' && UUID.test(v),
-  text: (v) => typeof v === 'string' && v.length <= 400,
-  int: (v) => Number.isSafeInteger(v),
-};
-
-/**
- * decodeCursor plus a check of each part's type, so that a forged cursor is a 400 INVALID_CURSOR and never reaches
- * the database as a value it cannot cast (which would be a 500).
- */
-export function typedCursor(raw: string | undefined, parts: Part[]): (string | number)[] | undefined {
-  const key = decodeCursor(raw, parts.length);
-  if (key === undefined) return undefined;
-  if (!parts.every((part, i) => valid[part](key[i]))) {
-    throw new AppError('INVALID_CURSOR', { message: 'The cursor is not one this API issued' });
-  }
-  return key as (string | number)[];
-}
+import { AppError } from '#libs/platform/index.js';
 
 const DB_VALUE_ERRORS = new Set(['22007', '22008', '22P02', '23514']);
 

@@ -56,7 +56,8 @@ export class AuditLogService {
   /**
    * The CSV export. Its audit event is committed before the first byte goes out (fail closed: no event, no
    * export); the rows are read in keyset batches up to the last seq sealed at the start, so the file is bounded
-   * and consistent without holding one long transaction, and is never built whole in memory.
+   * and consistent without holding one long transaction, and is never built whole in memory. The first batch is
+   * read before the answer starts too: a query that fails is an error answer, never a 200 cut off mid-stream.
    */
   async export(caller: Caller, query: AuditQueryDto, language: CsvLanguage = 'en'): Promise<AsyncGenerator<string>> {
     const layout = { names: query.expand === 'names', language };
@@ -65,35 +66,33 @@ export class AuditLogService {
     const { where, params } = filterSql(query);
     await this.sealer.sealNow();
     const [{ last }] = await this.dataSource.query(`SELECT coalesce(max(seq), 0)::text AS last FROM audit_seals`);
+    const dataSource = this.dataSource;
+    const batchAfter = (cursor: string | number): Promise<SealedRow[]> => {
+      const batchParams = [...params];
+      const clauses = [...where, `s.seq <= ${param(batchParams, last)}`, `s.seq ${desc ? '<' : '>'} ${param(batchParams, cursor)}`];
+      return dataSource.query(
+        `SELECT s.seq::text AS seq, s.hash, s.prev_hash, ${EVENT_COLUMNS}
+           FROM audit_seals s JOIN audit_events e ON e.id = s.event_id
+          WHERE ${clauses.join(' AND ')}
+          ORDER BY s.seq ${desc ? 'DESC' : 'ASC'} LIMIT ${EXPORT_BATCH}`,
+        batchParams,
+      );
+    };
+    let batch = await batchAfter(after ?? (desc ? Number(last) + 1 : 0));
     await this.audit.recordAlone(caller, {
       action: 'audit.export',
       resourceType: 'audit_event',
       details: { filters: usedFilters(query), format: 'csv', throughSeq: Number(last), ...(query.expand ? { expand: query.expand } : {}) },
     });
-    const dataSource = this.dataSource;
     return (async function* rows() {
       yield UTF8_BOM + csvHeader(layout);
-      let cursor: string | number | undefined = after ?? (desc ? Number(last) + 1 : 0);
       for (;;) {
-        const batchParams = [...params];
-        const clauses = [
-          ...where,
-          `s.seq <= ${param(batchParams, last)}`,
-          `s.seq ${desc ? '<' : '>'} ${param(batchParams, cursor)}`,
-        ];
-        const batch: SealedRow[] = await dataSource.query(
-          `SELECT s.seq::text AS seq, s.hash, s.prev_hash, ${EVENT_COLUMNS}
-             FROM audit_seals s JOIN audit_events e ON e.id = s.event_id
-            WHERE ${clauses.join(' AND ')}
-            ORDER BY s.seq ${desc ? 'DESC' : 'ASC'} LIMIT ${EXPORT_BATCH}`,
-          batchParams,
-        );
         if (batch.length === 0) return;
         const events = batch.map(eventJson);
         const named = layout.names ? await addNames(dataSource, events) : events;
         yield named.map((e) => csvEventRow(e, layout)).join('');
         if (batch.length < EXPORT_BATCH) return;
-        cursor = batch[batch.length - 1].seq;
+        batch = await batchAfter(batch[batch.length - 1].seq);
       }
     })();
   }
@@ -115,13 +114,7 @@ function param(params: unknown[], value: unknown): string {
 }
 
 function seqCursor(raw: string | undefined): number | undefined {
-  const key = decodeCursor(raw, 1);
-  if (key === undefined) return undefined;
-  const [seq] = key;
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
-    throw new AppError('INVALID_CURSOR', { message: 'The cursor is not one this API issued' });
-  }
-  return seq;
+  return decodeCursor(raw, ['int'])?.[0] as number | undefined;
 }
 
 function filterSql(query: AuditQueryDto): { where: string[]; params: unknown[] } {

@@ -7,6 +7,7 @@ import { APP_CONFIG, uuidv7 } from '#libs/platform/index.js';
 import type { AuditActor, AuditInput } from './audit-event.js';
 import { BEGIN_SEALING, EVENT_COLUMNS, type EventRow, insertSealsSql, sealEvents } from './audit-chain.js';
 import { deferToResponse } from './audit-context.js';
+import { AUDIT_TEXT_LIMITS, auditDetails, auditText, auditUuid } from './audit-sanitize.js';
 import { AuditSealer } from './audit-sealer.service.js';
 
 /** Reads (`recipient.read`, `recipient.list`, `recipient.history_read`, …): group-committed; BENCH_SKIP_READ_AUDIT skips them. */
@@ -107,25 +108,27 @@ export class AuditService implements OnApplicationShutdown {
     return this.dataSource.transaction((em) => this.record(em, actor, input));
   }
 
+  /** The row's values, each made storable (audit-sanitize.ts): nothing a client sent can make the insert fail. */
   private values(id: string, actor: AuditActor | Caller, input: AuditInput): unknown[] {
     const who = 'userId' in actor && 'sessionId' in actor ? actorOf(actor as Caller) : (actor as AuditActor);
+    const name = (value: string | null | undefined) => auditText(value, AUDIT_TEXT_LIMITS.name);
     return [
       id,
-      who.userId ?? null,
-      who.organisationId ?? null,
-      input.action,
-      input.resourceType,
-      input.resourceId ?? null,
-      input.recipientId ?? null,
-      input.recipientIds ?? null,
+      auditUuid(who.userId),
+      auditUuid(who.organisationId),
+      name(input.action),
+      name(input.resourceType),
+      auditText(input.resourceId, AUDIT_TEXT_LIMITS.resourceId),
+      auditUuid(input.recipientId),
+      input.recipientIds?.map(auditUuid).filter((x) => x !== null) ?? null,
       input.outcome ?? 'allowed',
-      input.fieldGroups ?? null,
-      input.legalBasis ?? null,
-      input.grantId ?? null,
-      who.ip,
-      who.userAgent,
-      who.requestId,
-      input.details ? JSON.stringify(input.details) : null,
+      input.fieldGroups?.map(name) ?? null,
+      name(input.legalBasis),
+      auditUuid(input.grantId),
+      auditText(who.ip, AUDIT_TEXT_LIMITS.ip),
+      auditText(who.userAgent, AUDIT_TEXT_LIMITS.userAgent),
+      auditText(who.requestId, AUDIT_TEXT_LIMITS.requestId),
+      input.details ? JSON.stringify(auditDetails(input.details)) : null,
     ];
   }
 
@@ -137,7 +140,12 @@ export class AuditService implements OnApplicationShutdown {
     });
   }
 
-  /** No timer: while one commit is in flight the next batch gathers, so batches grow exactly when load does. */
+  /**
+   * No timer: while one commit is in flight the next batch gathers, so batches grow exactly when load does.
+   * A batch the database refuses for a value (a data exception or a constraint) is retried row by row, so that
+   * one bad row fails only its own request (every value is sanitized first, so this should never happen). Any
+   * other failure (connection, permission) fails the batch: retrying row by row would only fail slower.
+   */
   private async flush(): Promise<void> {
     this.flushing = true;
     try {
@@ -147,7 +155,13 @@ export class AuditService implements OnApplicationShutdown {
           await this.insertMany(batch.map((p) => p.values));
           for (const p of batch) p.resolve();
         } catch (error) {
-          for (const p of batch) p.reject(error);
+          if (batch.length === 1 || !isRowError(error)) {
+            for (const p of batch) p.reject(error);
+            continue;
+          }
+          for (const p of batch) {
+            await this.insertMany([p.values]).then(p.resolve, p.reject);
+          }
         }
       }
     } finally {
@@ -202,4 +216,10 @@ export class AuditService implements OnApplicationShutdown {
       throw error;
     }
   }
+}
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): the fault of a row, not the batch. */
+function isRowError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && /^2[23]/.test(code);
 }

@@ -35,7 +35,7 @@ export class OrganisationsService {
   /** Every user may list organisations (to pick a grantee); names and kinds are not personal data. */
   async list(query: ListOrganisationsQueryDto): Promise<Page<OrganisationJson>> {
     const limit = pageLimit(query);
-    const after = decodeCursor(query.cursor, 2);
+    const after = decodeCursor(query.cursor, ['text', 'uuid']);
     const qb = this.dataSource.getRepository(Organisation).createQueryBuilder('o').orderBy('o.name').addOrderBy('o.id');
     if (after) qb.andWhere('(o.name, o.id) > (:name, :id)', { name: after[0], id: after[1] });
     if (query.active !== undefined) qb.andWhere('o.active = :active', { active: query.active });

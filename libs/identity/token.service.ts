@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { APP_CONFIG, type AppConfig, AppError } from '#libs/platform/index.js';
+import { APP_CONFIG, type AppConfig, AppError, isUuid } from '#libs/platform/index.js';
 
 const ISSUER = 'welfare-case-share';
 const AUDIENCE = 'welfare-case-share/api';
@@ -51,13 +51,14 @@ export class TokenService {
         audience: AUDIENCE,
         requiredClaims: ['sub', 'exp', 'iat'],
       });
-      if (payload.typ !== 'access' || typeof payload.sid !== 'string' || typeof payload.sub !== 'string') {
+      // A validly signed token still names a session and a user the database can look up, or it is no token of ours.
+      if (payload.typ !== 'access' || !isUuid(payload.sid) || !isUuid(payload.sub)) {
         throw new AppError('TOKEN_INVALID');
       }
       if (typeof payload.iat !== 'number' || payload.iat > Date.now() / 1000 + IAT_SKEW_SECONDS) {
         throw new AppError('TOKEN_INVALID', { message: 'The access token was issued in the future' });
       }
-      return { userId: payload.sub, sessionId: payload.sid, expiresAt: payload.exp! * 1000 };
+      return { userId: payload.sub as string, sessionId: payload.sid as string, expiresAt: payload.exp! * 1000 };
     } catch (error) {
       if (error instanceof AppError) throw error;
       if (error instanceof errors.JWTExpired) throw new AppError('TOKEN_EXPIRED');

@@ -35,7 +35,7 @@ export class UsersService {
 
   async list(caller: Caller, query: ListUsersQueryDto): Promise<Page<UserJson>> {
     const limit = pageLimit(query);
-    const after = decodeCursor(query.cursor, 2);
+    const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
     const qb = this.dataSource.getRepository(User).createQueryBuilder('u').orderBy('u.createdAt').addOrderBy('u.id');
     if (USER_MANAGEMENT_RULES[caller.role]?.sees !== 'all') qb.andWhere('u.organisationId = :own', { own: caller.organisationId });
     if (query.organisationId) qb.andWhere('u.organisationId = :org', { org: query.organisationId });

@@ -45,6 +45,18 @@ interface Translated {
   audited?: boolean;
 }
 
+/** The error shape of shared/API.md. */
+export function errorBody(
+  code: ErrorCode,
+  message: string,
+  requestId: string,
+  details?: unknown[],
+  extra?: Record<string, unknown>,
+): ErrorBody {
+  const status = ERROR_CODES[code];
+  return { statusCode: status, error: REASON[status] ?? 'Error', code, message, ...(details ? { details } : {}), ...extra, requestId };
+}
+
 /** The one place where any thrown error becomes the error shape of shared/API.md. */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -69,15 +81,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
         this.logger.error({ err, requestId: req.id }, 'could not record a refused request in the audit log');
       }
     }
-    const body: ErrorBody = {
-      statusCode: status,
-      error: REASON[status] ?? 'Error',
-      code: t.code,
-      message: t.message,
-      ...(t.details ? { details: t.details } : {}),
-      ...t.extra,
-      requestId: String(req.id),
-    };
+    const body = errorBody(t.code, t.message, String(req.id), t.details, t.extra);
     if (reply.sent) return;
     for (const [name, value] of Object.entries(t.headers ?? {})) void reply.header(name, value);
     await reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);

@@ -40,3 +40,10 @@ export function lowerCaseIdsInPath(url: string): string {
   const lowered = path.replace(UUID_IN_PATH, (id) => id.toLowerCase());
   return q === -1 ? lowered : lowered + url.slice(q);
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Any UUID in its canonical text form (what a `uuid` column accepts without a cast error). */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}

@@ -17,3 +17,7 @@ export * from './security-headers.js';
 export * from './jst.js';
 export * from './clock.js';
 export * from './client-ip.js';
+export * from './text.js';
+export * from './dates.js';
+export * from './input-edge.js';
+export * from './lengths.js';

@@ -1,7 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Min } from 'class-validator';
 import { AppError } from './app-error.js';
+import { isStoredTimestamp } from './dates.js';
+import { isUuid } from './ids.js';
+import { MaxLength } from './lengths.js';
+import { hasUnstorableChars } from './text.js';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
@@ -36,20 +40,29 @@ export function encodeCursor(key: readonly (string | number | null)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-/** Decodes a cursor made by encodeCursor with `length` parts, each a string, number or null; anything else → 400. */
-export function decodeCursor(raw: string | undefined, length: number): (string | number | null)[] | undefined {
+export type CursorPart = 'timestamp' | 'uuid' | 'text' | 'int';
+
+const validPart: Record<CursorPart, (v: unknown) => boolean> = {
+  timestamp: isStoredTimestamp,
+  uuid: isUuid,
+  text: (v) => typeof v === 'string' && v.length <= 400 && !hasUnstorableChars(v),
+  int: (v) => Number.isSafeInteger(v) && (v as number) >= 0,
+};
+
+/**
+ * The one cursor decoder: a cursor made by encodeCursor whose parts have exactly the given types, or 400
+ * INVALID_CURSOR. A forged cursor thus never reaches the database as a value it cannot cast (which would be a 500).
+ */
+export function decodeCursor(raw: string | undefined, parts: readonly CursorPart[]): (string | number)[] | undefined {
   if (raw === undefined) return undefined;
+  let key: unknown;
   try {
-    const key: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(key) &&
-      key.length === length &&
-      key.every((part) => part === null || typeof part === 'string' || typeof part === 'number')
-    ) {
-      return key as (string | number | null)[];
-    }
+    key = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
-    // falls through to the error below
+    key = undefined;
+  }
+  if (Array.isArray(key) && key.length === parts.length && parts.every((part, i) => validPart[part](key[i]))) {
+    return key as (string | number)[];
   }
   throw new AppError('INVALID_CURSOR', { message: 'The cursor is not one this API issued' });
 }

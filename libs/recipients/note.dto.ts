@@ -1,21 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, ValidateIf } from 'class-validator';
 import { CONTACT_TYPES, type ContactType, NOTE_SENSITIVITIES, type NoteSensitivity } from '#libs/contracts/index.js';
-import { IsOptionalNotNull, PageQueryDto } from '#libs/platform/index.js';
+import { IsIsoDateOrTimestamp, IsIsoTimestamp, IsOptionalNotNull, MaxLength, MinLength, PageQueryDto } from '#libs/platform/index.js';
 
 export const NOTE_BODY_MAX = 20_000;
 export const NOTE_TITLE_MAX = 200;
 export const NOTE_COUNTERPART_MAX = 200;
 export const RETRACT_REASON_MAX = 1_000;
 
-/** A strict ISO 8601 timestamp with its offset: a note's time must not depend on the server's zone. */
-const TIMESTAMP = { strict: true, strictSeparator: true } as const;
-const WITH_OFFSET = /(?:Z|[+-]\d{2}:?\d{2})$/;
-const offsetMessage = { message: '$property must carry its offset (Z or ±hh:mm)' };
 
 export class CreateNoteDto {
-  @ApiProperty({ example: '2026-11-20T10:30:00+09:00' }) @IsISO8601(TIMESTAMP) @Matches(WITH_OFFSET, offsetMessage) occurredAt: string;
+  @ApiProperty({ example: '2026-11-20T10:30:00+09:00' }) @IsIsoTimestamp() occurredAt: string;
   @ApiProperty({ enum: CONTACT_TYPES }) @IsIn(CONTACT_TYPES) contactType: ContactType;
   @ApiPropertyOptional({ example: '本人、長女' })
   @IsOptional()
@@ -29,7 +25,7 @@ export class CreateNoteDto {
 
 /** JSON Merge Patch of a note: `counterpart` and `title` may be cleared with null, the rest may not. */
 export class UpdateNoteDto {
-  @ApiPropertyOptional() @IsOptionalNotNull() @IsISO8601(TIMESTAMP) @Matches(WITH_OFFSET, offsetMessage) occurredAt?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsIsoTimestamp() occurredAt?: string;
   @ApiPropertyOptional({ enum: CONTACT_TYPES }) @IsOptionalNotNull() @IsIn(CONTACT_TYPES) contactType?: ContactType;
   @ApiPropertyOptional({ nullable: true })
   @ValidateIf((_o, v) => v !== undefined && v !== null)
@@ -54,11 +50,11 @@ export class ListNotesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() authorOrganisationId?: string;
   @ApiPropertyOptional({ description: 'occurredAt ≥ from; a bare date means 00:00 Japan time that day' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateOrTimestamp()
   from?: string;
   @ApiPropertyOptional({ description: 'occurredAt ≤ to; a bare date includes that whole day (Japan time)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateOrTimestamp()
   to?: string;
   @ApiPropertyOptional({ description: 'also list retracted notes' })
   @IsOptional()

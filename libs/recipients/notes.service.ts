@@ -76,10 +76,7 @@ export class NotesService {
 
   async list(caller: Caller, recipientId: string, query: ListNotesQueryDto): Promise<Page<NoteJson>> {
     const limit = pageLimit(query);
-    const after = decodeCursor(query.cursor, 2);
-    if (after && (typeof after[0] !== 'string' || typeof after[1] !== 'string' || Number.isNaN(Date.parse(after[0])))) {
-      throw new AppError('INVALID_CURSOR', { message: 'The cursor is not one this API issued' });
-    }
+    const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
     return this.dataSource.transaction(async (em) => {
       const na = await this.noteAccess(em, caller, recipientId);
       if (!na.readsShared && !na.writes) await this.assertWroteAny(em, caller, recipientId);
@@ -145,8 +142,7 @@ export class NotesService {
   /** Every version of a note, newest first; versions the caller could not read under their sensitivity are left out. */
   async history(caller: Caller, recipientId: string, noteId: string, query: NotesPageQueryDto): Promise<Page<NoteRevisionJson>> {
     const limit = pageLimit(query);
-    const after = decodeCursor(query.cursor, 1);
-    if (after && typeof after[0] !== 'number') throw new AppError('INVALID_CURSOR', { message: 'The cursor is not one this API issued' });
+    const after = decodeCursor(query.cursor, ['int']);
     return this.dataSource.transaction(async (em) => {
       const { na } = await this.findVisible(em, caller, recipientId, noteId);
       const params: unknown[] = [noteId, caller.organisationId];

@@ -7,13 +7,9 @@ import {
   IsBoolean,
   IsEmail,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
-  Length,
-  Matches,
-  MaxLength,
   ValidateNested,
 } from 'class-validator';
 import {
@@ -26,10 +22,8 @@ import {
   SEXES,
   SUPPORT_CATEGORIES,
 } from '#libs/contracts/index.js';
-import { IsOptionalNotNull, PageQueryDto } from '#libs/platform/index.js';
+import { IsIsoDate, IsOptionalNotNull, Length, MaxLength, PageQueryDto } from '#libs/platform/index.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const dateMessage = { message: '$property must be a date YYYY-MM-DD' };
 
 export class EmergencyContactDto {
   @ApiProperty({ example: '山田 一郎' })
@@ -105,8 +99,7 @@ export class RecipientBodyDto {
 
   @ApiPropertyOptional({ example: '1948-04-01' })
   @IsOptional()
-  @Matches(DATE, dateMessage)
-  @IsISO8601({ strict: true })
+  @IsIsoDate()
   birthDate?: string | null;
 
   @ApiPropertyOptional({ enum: SEXES })
@@ -132,14 +125,12 @@ export class RecipientBodyDto {
 
   @ApiPropertyOptional({ description: 'defaults to today (POST only)' })
   @IsOptionalNotNull()
-  @Matches(DATE, dateMessage)
-  @IsISO8601({ strict: true })
+  @IsIsoDate()
   openedOn?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(DATE, dateMessage)
-  @IsISO8601({ strict: true })
+  @IsIsoDate()
   closedOn?: string | null;
 
   // contact

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AccessService, type RecipientAbility, type ResolvedAccess, SqlParams, typedCursor, asValidationError } from '#libs/access/index.js';
+import { AccessService, type RecipientAbility, type ResolvedAccess, SqlParams, asValidationError } from '#libs/access/index.js';
 import { AuditService } from '#libs/audit/index.js';
 import { LiveOutbox } from '#libs/live/live-outbox.js';
 import { FIELD_GROUPS, type FieldGroup, RECIPIENT_IMMUTABLE_FIELDS, type RecipientField } from '#libs/contracts/index.js';
@@ -11,6 +11,7 @@ import {
   type Caller,
   CLOCK,
   type Clock,
+  decodeCursor,
   ifMatchVersion,
   jstDate,
   jstYear,
@@ -338,7 +339,7 @@ export class RecipientsService {
   listQuery(ability: RecipientAbility, caller: Pick<Caller, 'organisationId'>, query: RecipientListQueryDto) {
     const limit = pageLimit(query);
     const kana = query.sort === 'kana';
-    const after = typedCursor(query.cursor, kana ? ['text', 'uuid'] : ['timestamp', 'uuid']);
+    const after = decodeCursor(query.cursor, kana ? ['text', 'uuid'] : ['timestamp', 'uuid']);
     const params = new SqlParams([caller.organisationId]);
     const branches = this.access.readableSqlBranches(ability, 'r', params);
     const filters: string[] = [];
@@ -411,7 +412,7 @@ export class RecipientsService {
       const access = await this.access.resolve(em, caller, id, ability);
       if (!access.visible) throw notFound();
       const limit = pageLimit(query);
-      const after = typedCursor(query.cursor, ['int']);
+      const after = decodeCursor(query.cursor, ['int']);
       const rows = await em.query(
         `SELECT version, at, by_user_id, organisation_id, changes FROM recipient_history
           WHERE recipient_id = $1 ${after ? 'AND version < $2' : ''} ORDER BY version DESC LIMIT ${limit + 1}`,

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsString } from 'class-validator';
+import { MaxLength, MinLength } from '#libs/platform/index.js';
 
 export class LoginDto {
   @ApiProperty({ example: 'kaigo.cw' }) @IsString() @MinLength(1) @MaxLength(100) loginId: string;

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
 import { ORGANISATION_KINDS, type OrganisationKind } from '#libs/contracts/index.js';
-import { IsOptionalNotNull, PageQueryDto } from '#libs/platform/index.js';
+import { IsOptionalNotNull, MaxLength, MinLength, PageQueryDto } from '#libs/platform/index.js';
 
 export class CreateOrganisationDto {
   @ApiProperty({ example: '三条市 高齢介護課' }) @IsString() @MinLength(1) @MaxLength(200) name: string;

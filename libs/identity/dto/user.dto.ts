@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { ROLES, type Role } from '#libs/contracts/index.js';
-import { IsOptionalNotNull, PageQueryDto } from '#libs/platform/index.js';
+import { IsOptionalNotNull, MaxLength, MinLength, PageQueryDto } from '#libs/platform/index.js';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'sato.kaigo', pattern: '^[A-Za-z0-9._@-]{3,64}$' })
