@@ -52,10 +52,7 @@ export class StaffLookupService {
 
   lookup(caller: Caller, query: StaffLookupQueryDto): Promise<Page<StaffIdentityJson>> {
     const limit = pageLimit(query);
-    const after = decodeCursor(query.cursor, 2);
-    if (after && !after.every((part) => typeof part === 'string' && part.length <= 100)) {
-      throw new AppError('INVALID_CURSOR', { message: 'The cursor is not one this API issued' });
-    }
+    const after = decodeCursor(query.cursor, ['text', 'uuid']);
     const params: unknown[] = [];
     const add = (value: unknown) => `$${params.push(value)}`;
     const where: string[] = ['true'];

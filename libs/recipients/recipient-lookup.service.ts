@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { SqlParams, typedCursor } from '#libs/access/index.js';
+import { SqlParams } from '#libs/access/index.js';
 import { AuditService } from '#libs/audit/index.js';
-import { AppError, type Caller, type Page, pageLimit, toPage } from '#libs/platform/index.js';
+import { AppError, type Caller, decodeCursor, type Page, pageLimit, toPage } from '#libs/platform/index.js';
 import type { RecipientLookupQueryDto } from './recipient-lookup.dto.js';
 import { nameSearchSql, searchQueryKey } from './search-key.js';
 
@@ -36,7 +36,7 @@ export class RecipientLookupService {
   lookup(caller: Caller, query: RecipientLookupQueryDto): Promise<Page<RecipientIdentityJson>> {
     if (query.q === undefined && query.caseNumber === undefined) throw validation('Give q or caseNumber', 'q');
     const limit = pageLimit(query);
-    const after = typedCursor(query.cursor, ['text', 'uuid']);
+    const after = decodeCursor(query.cursor, ['text', 'uuid']);
     const params = new SqlParams();
     const where: string[] = [];
     if (query.caseNumber !== undefined) where.push(`r.case_number = ${params.add(query.caseNumber.normalize('NFKC').trim())}`);
