@@ -31,7 +31,7 @@ export class GrantResponse {
   basisReference: string | null;
   @ApiProperty(instant) validFrom: string;
   @ApiProperty(nullableInstant) validUntil: string | null;
-  @ApiProperty({ ...uuid, description: 'the user who granted it' }) grantedBy: string;
+  @ApiProperty({ ...uuid, nullable: true, description: 'the user who granted it (null for the grantee organisation, which sees only its own grant)' }) grantedBy: string | null;
   @ApiProperty(instant) grantedAt: string;
   @ApiProperty(nullableInstant) revokedAt: string | null;
   @ApiProperty(nullableUuid) revokedBy: string | null;

@@ -6,6 +6,15 @@ import { AUDIT_OUTCOMES, type AuditOutcome, FIELD_GROUPS, type FieldGroup } from
 const uuid = { type: String, format: 'uuid', nullable: true } as const;
 const text = { type: String, nullable: true } as const;
 
+/** `?expand=names`: today's names of what the event names by id (outside the hashed event). */
+export class AuditEventNamesResponse {
+  @ApiProperty(text) actorDisplayName: string | null;
+  @ApiProperty(text) actorLoginId: string | null;
+  @ApiProperty(text) actorOrganisationName: string | null;
+  @ApiProperty(text) recipientCaseNumber: string | null;
+  @ApiProperty({ ...text, isArray: true, description: 'one per recipientIds entry, in the same order' }) recipientCaseNumbers: (string | null)[] | null;
+}
+
 /** One audit event (shared/API.md "Audit events"): names of fields and groups, never personal values. */
 export class AuditEventResponse {
   @ApiProperty({ type: String, format: 'uuid' }) id: string;
@@ -28,18 +37,10 @@ export class AuditEventResponse {
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) details: Record<string, unknown> | null;
   @ApiProperty({ ...text, description: 'SHA-256 of the event and prevHash, hex; null until sealed' }) hash: string | null;
   @ApiProperty(text) prevHash: string | null;
-  @ApiPropertyOptional({ type: () => AuditEventNamesResponse, description: 'with expand=names: names beside the event, never hashed' })
+  @ApiPropertyOptional({ type: AuditEventNamesResponse, description: 'with expand=names: names beside the event, never hashed' })
   names?: AuditEventNamesResponse;
 }
 
-/** `?expand=names`: today's names of what the event names by id (outside the hashed event). */
-export class AuditEventNamesResponse {
-  @ApiProperty(text) actorDisplayName: string | null;
-  @ApiProperty(text) actorLoginId: string | null;
-  @ApiProperty(text) actorOrganisationName: string | null;
-  @ApiProperty(text) recipientCaseNumber: string | null;
-  @ApiProperty({ ...text, isArray: true, description: 'one per recipientIds entry, in the same order' }) recipientCaseNumbers: (string | null)[] | null;
-}
 
 const BREAK_REASONS = ['seq_gap', 'event_missing', 'prev_hash_mismatch', 'hash_mismatch', 'unsealed', 'checkpoint_mismatch'];
 const MODES = ['full', 'incremental'];

@@ -220,6 +220,12 @@ export const ROUTE_MATRIX: RouteCase[] = [
     expect: recipientRoute(200, partners(200)),
   },
   {
+    // The printout is the record as read, with its notes: the same callers as a single read.
+    route: 'GET /api/v1/recipients/:id/print',
+    request: (w) => ({ method: 'GET', path: `${V1}/recipients/${w.recipientId}/print` }),
+    expect: recipientRoute(200, partners(200)),
+  },
+  {
     route: 'PATCH /api/v1/recipients/:id',
     request: async (w, c) => {
       const [{ version }] = await w.t.ownerQuery('SELECT version FROM recipients WHERE id = $1', [w.recipientId]);
@@ -334,6 +340,27 @@ export const ROUTE_MATRIX: RouteCase[] = [
   {
     route: 'GET /api/v1/audit-events/verify',
     request: () => ({ method: 'GET', path: `${V1}/audit-events/verify` }),
+    expect: expectAll(403, { anonymous: 401, auditor: 200, demoted: 200 }),
+  },
+  {
+    route: 'POST /api/v1/audit-events/verify-jobs',
+    request: () => ({ method: 'POST', path: `${V1}/audit-events/verify-jobs`, body: {} }),
+    expect: expectAll(403, { anonymous: 401, auditor: 202, demoted: 202 }),
+  },
+  {
+    // An id that names no job: the role is refused before anything is looked up.
+    route: 'GET /api/v1/audit-events/verify-jobs/:jobId',
+    request: () => ({ method: 'GET', path: `${V1}/audit-events/verify-jobs/00000000-0000-4000-8000-000000000000` }),
+    expect: expectAll(403, { anonymous: 401, auditor: 404, demoted: 404 }),
+  },
+  {
+    route: 'GET /api/v1/audit/recipients',
+    request: () => ({ method: 'GET', path: `${V1}/audit/recipients?caseNumber=NONE-0001` }),
+    expect: expectAll(403, { anonymous: 401, auditor: 200, demoted: 200 }),
+  },
+  {
+    route: 'GET /api/v1/audit/users',
+    request: () => ({ method: 'GET', path: `${V1}/audit/users?q=nobody` }),
     expect: expectAll(403, { anonymous: 401, auditor: 200, demoted: 200 }),
   },
 ];
