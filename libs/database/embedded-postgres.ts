@@ -29,7 +29,7 @@ interface Credentials {
 
 export const RUNTIME_ROLE = 'welfare_app';
 const OWNER_ROLE = 'postgres';
-/** Seconds a fast shutdown may take before PostgreSQL is told to quit at once. */
+/** How long a fast shutdown may take before PostgreSQL is told to quit at once. */
 const STOP_GRACE_MS = 30_000;
 
 export async function freePort(): Promise<number> {

@@ -368,7 +368,7 @@ export const ROUTE_MATRIX: RouteCase[] = [
 /** Routes deliberately outside this table. */
 export const ROUTES_ELSEWHERE: RouteElsewhere[] = [
   { route: 'GET /metrics', heldBy: 'the metrics access rule and its own suite' },
-  { route: 'OPTIONS *', heldBy: 'CORS pre-flight: no handler, no data (platform.e2e-spec.ts)' },
+  { route: 'OPTIONS *', heldBy: 'CORS pre-flight answered by @fastify/cors: headers only, no handler, no data' },
 ];
 
 export async function consentBody(w: MatrixWorld) {
