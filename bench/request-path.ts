@@ -5,8 +5,12 @@
  *
  *   npm run bench                  # full: 10,000 recipients, 20 s phases, 2 rounds; writes docs/benchmarks.md
  *   npm run bench -- --quick       # 1,000 recipients, 4 s phases, 1 round; prints only (add --write to write)
- *   options: --cpu-prof (profile the API process; summary in the report), --only=<scenario key>,
- *            --duration=<s>, --rounds=<n>, --connections=<n>
+ *   options: --cpu-prof (profile the API process; summary in the report), --only=<keys: read,list,note,search,audit>,
+ *            --duration=<s>, --rounds=<n>, --connections=<n>,
+ *            --before=<root of another build> (its dist/apps/api/main.js runs as a fourth server, "before", to
+ *            measure a change against the previous build in the same run; the root needs its package.json and a
+ *            node_modules, e.g. `git archive HEAD~1 | tar -x -C /tmp/b && ln -s $PWD/node_modules /tmp/b/ && (cd
+ *            /tmp/b && npx tsc -p tsconfig.build.json)`)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,17 +61,17 @@ async function waitFor(url: string, child: ChildProcess, name: string): Promise<
   throw new Error(`${name} did not start`);
 }
 
-async function startApi(env: Record<string, string>, profileDir?: string): Promise<Server> {
+async function startApi(env: Record<string, string>, profileDir?: string, dist = DIST, name = 'product'): Promise<Server> {
   const port = await freePort();
   const flags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...flags, join(DIST, 'apps/api/main.js')], {
+  const child = spawn(process.execPath, [...flags, join(dist, 'apps/api/main.js')], {
     // Production settings: info-level request logs (to /dev/null here, a log shipper's pipe in a deployment).
     env: { ...process.env, ...env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', JWT_SECRET, SEED_DEMO: 'false', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/api/v1/health`, child, 'the API');
-  return { name: 'product', url, child };
+  await waitFor(`${url}/api/v1/health`, child, name);
+  return { name, url, child };
 }
 
 async function startBare(mode: 'one-sql' | 'same-work', databaseUrl: string): Promise<Server> {
@@ -190,22 +194,31 @@ async function countStatements(owner: pg.Client, logs: string[], api: Server, re
   await owner.query('SELECT pg_reload_conf()');
   await sleep(300);
   logs.length = 0;
+  const started = Date.now();
   for (let i = 0; i < n; i++) {
     const r = reqs();
     const res = await fetch(`${api.url}${r.path}`, { method: r.method, headers: r.headers, body: r.body });
     if (!res.ok) throw new Error(`${r.method} ${r.path}: ${res.status}`);
     await res.arrayBuffer();
   }
+  const elapsed = Date.now() - started;
   await sleep(300);
   const lines = logs.splice(0).join('').split('\n');
+  // Background work (the sealer's poll, the live relay) over as long again with no request, to subtract.
+  await sleep(elapsed);
+  const idle = logs.splice(0).join('').split('\n');
   await owner.query('ALTER SYSTEM RESET log_statement');
   await owner.query('ALTER SYSTEM RESET log_line_prefix');
   await owner.query('SELECT pg_reload_conf()');
   const byApp = new Map<string, number>();
-  for (const line of lines) {
-    const m = /([^|\s]*(?: [a-z]+)?)\|LOG:\s+(?:statement|execute)/.exec(line);
-    if (m && !m[1].startsWith('bare') && m[1] !== '') byApp.set(m[1], (byApp.get(m[1]) ?? 0) + 1);
-  }
+  const tally = (text: string[], sign: number) => {
+    for (const line of text) {
+      const m = /([^|\s]*(?: [a-z]+)?)\|LOG:\s+(?:statement|execute)/.exec(line);
+      if (m && !m[1].startsWith('bare') && m[1] !== '') byApp.set(m[1], (byApp.get(m[1]) ?? 0) + sign);
+    }
+  };
+  tally(lines, 1);
+  tally(idle, -1);
   return byApp;
 }
 
@@ -243,9 +256,13 @@ async function main(): Promise<void> {
     servers.push(oneSql);
     const sameWork = await startBare('same-work', db.url);
     servers.push(sameWork);
+    const before = args.has('before')
+      ? await startApi({ DATABASE_URL: db.url, DATABASE_OWNER_URL: db.ownerUrl }, undefined, join(resolve(args.get('before')!), 'dist'), 'before')
+      : undefined;
+    if (before) servers.push(before);
 
     const all = scenarios(city);
-    const chosen = args.has('only') ? all.filter((s) => s.key === args.get('only')) : all;
+    const chosen = args.has('only') ? all.filter((s) => args.get('only')!.split(',').includes(s.key)) : all;
     const statements: string[] = [];
     for (const s of all.filter((x) => x.key === 'read' || x.key === 'list')) {
       const n = 50;
@@ -259,14 +276,15 @@ async function main(): Promise<void> {
     const loadBefore = load();
     console.log(`machine: ${machine()}; Node ${process.version}; PostgreSQL ${pgVersion}; load average before ${loadBefore}`);
     const rows: string[] = [];
+    const beforeRows: string[] = [];
     const problems: string[] = [];
     for (const s of chosen) {
-      const results = new Map<string, Phase[]>([[api.name, []], [oneSql.name, []], [sameWork.name, []]]);
-      const order = [api, oneSql, sameWork];
+      const order = before ? [api, oneSql, sameWork, before] : [api, oneSql, sameWork];
+      const results = new Map<string, Phase[]>(order.map((server) => [server.name, []]));
       for (const server of order) await phase(server, s, WARMUP);
       for (let round = 0; round < ROUNDS; round++) {
         // Rotate who goes first so that drift on a shared machine favours no one.
-        const turn = [...order.slice(round % 3), ...order.slice(0, round % 3)];
+        const turn = [...order.slice(round % order.length), ...order.slice(0, round % order.length)];
         for (const server of turn) {
           const r = await phase(server, s, DURATION);
           results.get(server.name)!.push(r);
@@ -278,6 +296,9 @@ async function main(): Promise<void> {
       const cell = (name: string) => `${fmt(mean(name, (p) => p.rps))} | ${mean(name, (p) => p.p50).toFixed(0)} | ${mean(name, (p) => p.p99).toFixed(0)}`;
       const ratio = (name: string) => (mean(api.name, (p) => p.rps) / mean(name, (p) => p.rps)).toFixed(2);
       rows.push(`| ${s.label} | ${cell(api.name)} | ${cell(oneSql.name)} | ${cell(sameWork.name)} | ${ratio(oneSql.name)} | ${ratio(sameWork.name)} |`);
+      if (before) {
+        beforeRows.push(`| ${s.label} | ${cell(before.name)} | ${cell(api.name)} | ${ratio(before.name)} | ${(mean(before.name, (p) => p.rps) / mean(oneSql.name, (p) => p.rps)).toFixed(2)} → ${ratio(oneSql.name)} |`);
+      }
     }
     const loadAfter = load();
     const rss = peakRss(api.child.pid!);
@@ -317,12 +338,23 @@ async function main(): Promise<void> {
       '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...rows,
       '',
-      'Statements per request sent by the API (PostgreSQL log, `log_statement = all`, 50 sequential requests; by',
-      'connection: the pool, and the audit group commit, which concurrency amortises over many requests):',
+      'Statements per request sent by the API (PostgreSQL log, `log_statement = all`, 50 sequential requests, minus the',
+      'background statements of an idle period as long; by connection: the pool, and the audit group commit, which',
+      'concurrency amortises over many requests):',
       '',
       '| request | statements | by connection |',
       '|---|---:|---|',
       ...statements,
+      ...(before
+        ? [
+            '',
+            `Against the build in \`${args.get('before')}\` ("before"), same run:`,
+            '',
+            '| request | before req/s | p50 | p99 | after req/s | p50 | p99 | after / before | product / one SQL, before → after |',
+            '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+            ...beforeRows,
+          ]
+        : []),
       ...(profile ? ['', `CPU profile of the API process over the run (\`--cpu-prof\`):`, '', profile] : []),
       '',
     ].join('\n');

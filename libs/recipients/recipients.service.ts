@@ -177,25 +177,32 @@ export class RecipientsService {
     }
   }
 
-  /** Loads one recipient with the caller's instance access; invisible (or unknown) → 404. */
-  private async load(em: EntityManager, caller: Caller, id: string, ability: RecipientAbility) {
+  /**
+   * Loads one recipient with the caller's instance access; invisible (or unknown) → 404. One statement reads the
+   * organisation's grant shapes (its ability), the record and the organisation's grants on it, in one snapshot.
+   */
+  private async load(em: EntityManager, caller: Caller, id: string) {
     const [row] = await em.query(
-      `SELECT ${RECIPIENT_SELECT}, ${this.access.myGrantsSql('r', '$2')} AS grants FROM recipients r WHERE r.id = $1`,
+      `SELECT ${RECIPIENT_SELECT}, ${this.access.myGrantsSql('r', '$2')} AS grants, ${this.access.grantShapesSql('$2')} AS shapes
+         FROM recipients r WHERE r.id = $1`,
       [id, caller.organisationId],
     );
     if (!row) throw notFound();
+    const ability = this.access.abilityOf(caller, row.shapes);
     const access = this.access.accessOf(ability, caller, { id: row.id, leadOrganisationId: row.leadOrganisationId, grants: row.grants });
     if (!access.visible) throw notFound();
     return { row: row as RecipientRow, access };
   }
 
-  get(caller: Caller, id: string): Promise<RecipientJson> {
-    return this.dataSource.transaction(async (em) => {
-      const ability = await this.access.abilityFor(em, caller);
-      const { row, access } = await this.load(em, caller, id, ability);
-      await this.recordRead(em, caller, 'recipient.read', id, access);
-      return projectRecipient(row, access);
-    });
+  /**
+   * No transaction: the read is one statement (one snapshot), and its audit event goes to the group commit, which
+   * the answer waits for (a read whose event is not stored is never answered) — a transaction around it would only
+   * add two round trips.
+   */
+  async get(caller: Caller, id: string): Promise<RecipientJson> {
+    const { row, access } = await this.load(this.dataSource.manager, caller, id);
+    await this.recordRead(this.dataSource.manager, caller, 'recipient.read', id, access);
+    return projectRecipient(row, access);
   }
 
   private recordRead(em: EntityManager, caller: Caller, action: string, id: string, access: ResolvedAccess, details?: Record<string, unknown>) {
@@ -219,8 +226,7 @@ export class RecipientsService {
 
   private updateInTransaction(caller: Caller, id: string, ifMatch: string | undefined, dto: RecipientBodyDto): Promise<RecipientJson> {
     return this.dataSource.transaction(async (em) => {
-      const ability = await this.access.abilityFor(em, caller);
-      const { row, access } = await this.load(em, caller, id, ability);
+      const { row, access } = await this.load(em, caller, id);
       const fields = this.bodyFields(dto);
       const immutable = fields.filter((f) => RECIPIENT_IMMUTABLE_FIELDS.includes(f));
       const notWritable = fields.filter((f) => immutable.includes(f) || !access.writableGroups.includes(groupOf(f)!));
