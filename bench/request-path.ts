@@ -264,13 +264,16 @@ async function main(): Promise<void> {
     const all = scenarios(city);
     const chosen = args.has('only') ? all.filter((s) => args.get('only')!.split(',').includes(s.key)) : all;
     const statements: string[] = [];
-    for (const s of all.filter((x) => x.key === 'read' || x.key === 'list')) {
-      const n = 50;
-      const byApp = await countStatements(owner, pgLogs, api, s.next, n);
-      const total = [...byApp.values()].reduce((a, b) => a + b, 0);
-      const parts = [...byApp].map(([app, c]) => `${app || '?'}: ${(c / n).toFixed(1)}`).join(', ');
-      statements.push(`| ${s.label} | ${(total / n).toFixed(1)} | ${parts} |`);
-      console.log(`statements per ${s.label}: ${(total / n).toFixed(1)} (${parts})`);
+    for (const server of before ? [api, before] : [api]) {
+      for (const s of all.filter((x) => x.key === 'read' || x.key === 'list')) {
+        const n = 50;
+        const byApp = await countStatements(owner, pgLogs, server, s.next, n);
+        const total = [...byApp.values()].reduce((a, b) => a + b, 0);
+        const parts = [...byApp].map(([app, c]) => `${app || '?'}: ${(c / n).toFixed(1)}`).join(', ');
+        const label = server === api ? s.label : `${s.label} (before)`;
+        statements.push(`| ${label} | ${(total / n).toFixed(1)} | ${parts} |`);
+        console.log(`statements per ${label}: ${(total / n).toFixed(1)} (${parts})`);
+      }
     }
 
     const loadBefore = load();
