@@ -285,11 +285,15 @@ async function main(): Promise<void> {
       const order = before ? [api, oneSql, sameWork, before] : [api, oneSql, sameWork];
       const results = new Map<string, Phase[]>(order.map((server) => [server.name, []]));
       for (const server of order) await phase(server, s, WARMUP);
+      // Requests cut off at the end of a phase are still being answered: let them drain before the next one.
+      const settle = () => sleep(QUICK ? 1000 : 3000);
+      await settle();
       for (let round = 0; round < ROUNDS; round++) {
         // Rotate who goes first so that drift on a shared machine favours no one.
         const turn = [...order.slice(round % order.length), ...order.slice(0, round % order.length)];
         for (const server of turn) {
           const r = await phase(server, s, DURATION);
+          await settle();
           results.get(server.name)!.push(r);
           console.log(`${s.label.padEnd(28)} ${server.name.padEnd(9)} ${fmt(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  (${r.errors} errors, ${r.non2xx} non-2xx, ${r.timeouts} timeouts)`);
           if (r.errors || r.non2xx || r.timeouts) problems.push(`${s.label} on ${server.name}: ${r.errors} errors, ${r.non2xx} non-2xx, ${r.timeouts} timeouts`);
