@@ -34,6 +34,9 @@ export interface ResolvedAccess {
   canLead: boolean;
 }
 
+/** Only these roles read recipients; the others get no grant-based rules at all. */
+const readsThroughGrants = (who: AccessWho) => who.role === 'caseworker' || who.role === 'org_admin';
+
 const NONE: ResolvedAccess = {
   visible: false,
   isLead: false,
@@ -67,35 +70,43 @@ const NONE: ResolvedAccess = {
 @Injectable()
 export class AccessService {
   /**
-   * Distinct shapes of the organisation's active grants. A loose index scan (recursive CTE over
-   * grants_grantee_shape_idx): one index probe per distinct shape, however many grants the organisation holds.
+   * Distinct shapes of the organisation's active grants as one JSON array expression (`orgParam` a placeholder such
+   * as `$2`), so that a request can read them in the statement that loads its record: one round trip, one snapshot.
+   * A loose index scan (recursive CTE over grants_grantee_shape_idx): one index probe per distinct shape, however
+   * many grants the organisation holds.
    */
-  async grantShapes(em: EntityManager, organisationId: string): Promise<GrantShape[]> {
+  grantShapesSql(orgParam: string): string {
     const next = (after: string) => `SELECT g.field_groups, g.permissions FROM grants g
-        WHERE g.grantee_organisation_id = $1 AND ${activeGrantSql('g')} ${after}
+        WHERE g.grantee_organisation_id = ${orgParam}::uuid AND ${activeGrantSql('g')} ${after}
         ORDER BY g.field_groups, g.permissions LIMIT 1`;
-    const rows: { field_groups: FieldGroup[]; permissions: GrantPermission[] }[] = await em.query(
-      `WITH RECURSIVE s AS (
+    return `(WITH RECURSIVE s AS (
          (${next('')})
          UNION ALL
          SELECT n.field_groups, n.permissions FROM s
            CROSS JOIN LATERAL (${next('AND (g.field_groups, g.permissions) > (s.field_groups, s.permissions)')}) n
        )
-       SELECT field_groups, permissions FROM s`,
-      [organisationId],
-    );
-    return rows.map((row) => ({ fieldGroups: row.field_groups, permissions: row.permissions }));
+       SELECT coalesce(json_agg(json_build_object('fieldGroups', s.field_groups, 'permissions', s.permissions)), '[]'::json)
+         FROM s)`;
+  }
+
+  async grantShapes(em: EntityManager, organisationId: string): Promise<GrantShape[]> {
+    const [row]: { shapes: GrantShape[] }[] = await em.query(`SELECT ${this.grantShapesSql('$1')} AS shapes`, [organisationId]);
+    return row.shapes;
   }
 
   /** One ability per request: role + organisation (+ kind, for create) + the organisation's active grant shapes. */
   async abilityFor(em: EntityManager, who: AccessWho): Promise<RecipientAbility> {
-    if (who.role !== 'caseworker' && who.role !== 'org_admin') return buildRecipientAbility(who, []);
-    return buildRecipientAbility(who, await this.grantShapes(em, who.organisationId));
+    return this.abilityOf(who, readsThroughGrants(who) ? await this.grantShapes(em, who.organisationId) : []);
+  }
+
+  /** The ability from shapes read by grantShapesSql along another statement. */
+  abilityOf(who: AccessWho, shapes: readonly GrantShape[]): RecipientAbility {
+    return buildRecipientAbility(who, readsThroughGrants(who) ? shapes : []);
   }
 
   /** Raw rules (for `GET /me`). */
   async rulesFor(em: EntityManager, who: AccessWho) {
-    if (who.role !== 'caseworker' && who.role !== 'org_admin') return [];
+    if (!readsThroughGrants(who)) return [];
     return recipientRules(who, await this.grantShapes(em, who.organisationId));
   }
 
@@ -129,15 +140,16 @@ export class AccessService {
 
   /** What `who` may do with one recipient, now. Unknown recipient → not visible. */
   async resolve(em: EntityManager, who: AccessWho, recipientId: string, ability?: RecipientAbility): Promise<ResolvedAccess> {
-    if (who.role !== 'caseworker' && who.role !== 'org_admin') return NONE;
-    ability ??= await this.abilityFor(em, who);
+    if (!readsThroughGrants(who)) return NONE;
+    // Without an ability, the grant shapes come with the record: one round trip.
     const [row] = await em.query(
       `SELECT r.id, r.lead_organisation_id AS "leadOrganisationId", ${this.myGrantsSql('r', '$2')} AS grants
+              ${ability ? '' : `, ${this.grantShapesSql('$2')} AS shapes`}
          FROM recipients r WHERE r.id = $1`,
       [recipientId, who.organisationId],
     );
     if (!row) return NONE;
-    return this.accessOf(ability, who, row);
+    return this.accessOf(ability ?? this.abilityOf(who, row.shapes), who, row);
   }
 
   /** "May read" (or another action) as SQL over recipients alias `r`, derived from the ability's rules. */

@@ -10,6 +10,13 @@ export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions
     migrationsRun: false,
     logging: false,
     poolSize,
-    extra: { application_name: 'welfare-case-share', connectionTimeoutMillis: 5000 },
+    extra: {
+      application_name: 'welfare-case-share',
+      connectionTimeoutMillis: 5000,
+      // Every statement of a request is a page or a record: a few dozen index probes. Starting parallel workers
+      // costs more than it saves (measured on list pages, see docs/benchmarks.md), and a per-connection setting
+      // spares each read the transaction a SET LOCAL would need.
+      options: '-c max_parallel_workers_per_gather=0',
+    },
   };
 }

@@ -189,13 +189,18 @@ export class RecipientsService {
     }
   }
 
-  /** Loads one recipient with the caller's instance access; invisible (or unknown) → 404. */
-  private async load(em: EntityManager, caller: Caller, id: string, ability: RecipientAbility) {
+  /**
+   * Loads one recipient with the caller's instance access; invisible (or unknown) → 404. One statement reads the
+   * organisation's grant shapes (its ability), the record and the organisation's grants on it, in one snapshot.
+   */
+  private async load(em: EntityManager, caller: Caller, id: string) {
     const [row] = await em.query(
-      `SELECT ${RECIPIENT_SELECT}, ${this.access.myGrantsSql('r', '$2')} AS grants FROM recipients r WHERE r.id = $1`,
+      `SELECT ${RECIPIENT_SELECT}, ${this.access.myGrantsSql('r', '$2')} AS grants, ${this.access.grantShapesSql('$2')} AS shapes
+         FROM recipients r WHERE r.id = $1`,
       [id, caller.organisationId],
     );
     if (!row) throw notFound();
+    const ability = this.access.abilityOf(caller, row.shapes);
     const access = this.access.accessOf(ability, caller, { id: row.id, leadOrganisationId: row.leadOrganisationId, grants: row.grants });
     if (!access.visible) throw notFound();
     return { row: row as RecipientRow, access };
@@ -206,17 +211,19 @@ export class RecipientsService {
    * event of its own (for reads that record one event for everything they return, such as the printout).
    */
   async readProjected(em: EntityManager, caller: Caller, id: string): Promise<{ recipient: RecipientJson; access: ResolvedAccess }> {
-    const { row, access } = await this.load(em, caller, id, await this.access.abilityFor(em, caller));
+    const { row, access } = await this.load(em, caller, id);
     return { recipient: projectRecipient(row, access), access };
   }
 
-  get(caller: Caller, id: string): Promise<RecipientJson> {
-    return this.dataSource.transaction(async (em) => {
-      const ability = await this.access.abilityFor(em, caller);
-      const { row, access } = await this.load(em, caller, id, ability);
-      await this.recordRead(em, caller, 'recipient.read', id, access);
-      return projectRecipient(row, access);
-    });
+  /**
+   * No transaction: the read is one statement (one snapshot), and its audit event goes to the group commit, which
+   * the answer waits for (a read whose event is not stored is never answered). A READ COMMITTED transaction around
+   * it would add two round trips and no consistency.
+   */
+  async get(caller: Caller, id: string): Promise<RecipientJson> {
+    const { row, access } = await this.load(this.dataSource.manager, caller, id);
+    await this.recordRead(this.dataSource.manager, caller, 'recipient.read', id, access);
+    return projectRecipient(row, access);
   }
 
   /** The event of a read of one recipient: its field groups, the legal basis and grant(s) the access rests on. */
@@ -241,8 +248,7 @@ export class RecipientsService {
 
   private updateInTransaction(caller: Caller, id: string, ifMatch: string | undefined, dto: RecipientBodyDto): Promise<RecipientJson> {
     return this.dataSource.transaction(async (em) => {
-      const ability = await this.access.abilityFor(em, caller);
-      const { row, access } = await this.load(em, caller, id, ability);
+      const { row, access } = await this.load(em, caller, id);
       const fields = this.bodyFields(dto);
       const immutable = fields.filter((f) => RECIPIENT_IMMUTABLE_FIELDS.includes(f));
       const notWritable = fields.filter((f) => immutable.includes(f) || !access.writableGroups.includes(groupOf(f)!));
@@ -370,40 +376,42 @@ export class RecipientsService {
     return { sql, values: params.values, limit, kana };
   }
 
-  list(caller: Caller, query: RecipientListQueryDto): Promise<Page<RecipientJson>> {
-    return this.dataSource.transaction(async (em) => {
-      const ability = await this.access.abilityFor(em, caller);
-      const { sql, values, limit, kana } = this.listQuery(ability, caller, query);
-      // A page is a few dozen index probes: starting parallel workers costs more than it saves (measured, see
-      // docs/benchmarks.md), and the planner underestimates that on a busy machine.
-      await em.query('SET LOCAL max_parallel_workers_per_gather = 0');
-      const rows: any[] = sql ? await em.query(sql, values) : [];
-      const visible: { row: any; access: ResolvedAccess }[] = [];
-      for (const row of rows) {
-        const access = this.access.accessOf(ability, caller, { id: row.id, leadOrganisationId: row.leadOrganisationId, grants: row.grants });
-        if (access.visible) visible.push({ row, access });
-        else this.logger.error({ recipientId: row.id, requestId: caller.requestId }, 'list query and instance check disagree');
-      }
-      const page = toPage(
-        visible,
-        limit,
-        ({ row }) => (kana ? [row.cursor_kana, row.id] : [row.cursor_at, row.id]),
-        ({ row, access }) => projectRecipient(row, access),
-      );
-      await this.audit.record(em, caller, {
-        action: 'recipient.list',
-        resourceType: 'recipient',
-        recipientIds: page.items.map((r) => r.id),
-        details: {
-          count: page.items.length,
-          status: query.status ?? null,
-          category: query.category ?? null,
-          sort: query.sort ?? 'updated',
-          search: Boolean(query.q),
-        },
-      });
-      return page;
+  /**
+   * No transaction, as for `get`: under READ COMMITTED each statement has its own snapshot anyway, the page query
+   * carries the grant validity itself (a grant revoked after the shapes were read opens nothing), the instance check
+   * uses the grants read with each row, and the audit event goes to the group commit that the answer waits for.
+   * (Parallel workers are off for the whole pool: see dataSourceOptions.)
+   */
+  async list(caller: Caller, query: RecipientListQueryDto): Promise<Page<RecipientJson>> {
+    const em = this.dataSource.manager;
+    const ability = await this.access.abilityFor(em, caller);
+    const { sql, values, limit, kana } = this.listQuery(ability, caller, query);
+    const rows: any[] = sql ? await em.query(sql, values) : [];
+    const visible: { row: any; access: ResolvedAccess }[] = [];
+    for (const row of rows) {
+      const access = this.access.accessOf(ability, caller, { id: row.id, leadOrganisationId: row.leadOrganisationId, grants: row.grants });
+      if (access.visible) visible.push({ row, access });
+      else this.logger.error({ recipientId: row.id, requestId: caller.requestId }, 'list query and instance check disagree');
+    }
+    const page = toPage(
+      visible,
+      limit,
+      ({ row }) => (kana ? [row.cursor_kana, row.id] : [row.cursor_at, row.id]),
+      ({ row, access }) => projectRecipient(row, access),
+    );
+    await this.audit.record(em, caller, {
+      action: 'recipient.list',
+      resourceType: 'recipient',
+      recipientIds: page.items.map((r) => r.id),
+      details: {
+        count: page.items.length,
+        status: query.status ?? null,
+        category: query.category ?? null,
+        sort: query.sort ?? 'updated',
+        search: Boolean(query.q),
+      },
     });
+    return page;
   }
 
   history(caller: Caller, id: string, query: { limit?: number; cursor?: string }) {
