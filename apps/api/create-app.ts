@@ -2,8 +2,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
+import { SESSION_TRANSPORT_HEADER } from '#libs/contracts/index.js';
 import { LiveIoAdapter, type LiveOptions } from '#libs/live/index.js';
-import { type AppConfig, AppError, type AppRequest, httpDuration, uuidv7, validationPipe } from '#libs/platform/index.js';
+import { type AppConfig, AppError, type AppRequest, httpDuration, serveWebApp, uuidv7, validationPipe } from '#libs/platform/index.js';
 import { AppModule } from './app.module.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -15,6 +16,8 @@ export interface CreateAppOptions {
   swaggerUi?: boolean;
   /** Live-update limits other than the defaults (tests and benchmarks). */
   live?: Partial<LiveOptions>;
+  /** The built browser app (dist/web) to serve at `/`; left out, only the API answers. */
+  webRoot?: string;
 }
 
 export async function createApp(
@@ -50,7 +53,7 @@ export async function createApp(
     origin: config.allowedOrigins.length > 0 ? config.allowedOrigins : false,
     credentials: true,
     exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id', 'Accept'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id', 'Accept', SESSION_TRANSPORT_HEADER],
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (req, reply) => {
@@ -98,6 +101,9 @@ export async function createApp(
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs.json', useGlobalPrefix: false });
   } else {
     fastify.get('/api/docs.json', async () => document);
+  }
+  if (options.webRoot && !serveWebApp(fastify, options.webRoot)) {
+    logger.warn({ webRoot: options.webRoot }, 'the web app is not built: only the API is served');
   }
   return app;
 }

@@ -12,3 +12,4 @@ export * from './etag.js';
 export * from './platform.module.js';
 export * from './metrics.js';
 export * from './route-metadata.js';
+export * from './web-app.js';

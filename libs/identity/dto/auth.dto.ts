@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class LoginDto {
   @ApiProperty({ example: 'kaigo.cw' }) @IsString() @MinLength(1) @MaxLength(100) loginId: string;
@@ -7,7 +7,12 @@ export class LoginDto {
 }
 
 export class RefreshDto {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) refreshToken: string;
+  @ApiPropertyOptional({ description: 'required unless the browser session cookie is used (X-Session-Transport: cookie)' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  refreshToken?: string;
 }
 
 export class ChangePasswordDto {

@@ -1,0 +1,3 @@
+export function RecipientPage() {
+  return <h1 className="text-2xl font-bold">…</h1>;
+}
