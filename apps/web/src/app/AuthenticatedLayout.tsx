@@ -54,7 +54,7 @@ function Header() {
   const other = i18n.language === 'ja' ? 'en' : 'ja';
   const dot = { connected: 'bg-success-1', connecting: 'bg-warning-yellow-1', offline: 'bg-error-1' }[status];
   return (
-    <header className="border-b border-solid-gray-200 bg-white">
+    <header className="no-print border-b border-solid-gray-200 bg-white">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
         <span className="text-lg font-bold text-blue-1000">{t('appName')}</span>
         <nav aria-label={t('nav.mainNavigation')} className="flex gap-4">

@@ -17,7 +17,7 @@ export function LiveToasts() {
     return () => clearTimeout(timer);
   }, [toasts, dismiss]);
   return (
-    <div aria-live="polite" className="fixed right-4 bottom-4 z-40 flex w-[min(26rem,calc(100vw-2rem))] flex-col gap-2">
+    <div aria-live="polite" className="no-print fixed right-4 bottom-4 z-40 flex w-[min(26rem,calc(100vw-2rem))] flex-col gap-2">
       {toasts.map((toast) => (
         <div key={toast.id} data-testid="live-toast" className="flex items-start gap-3 rounded-8 border-2 border-blue-900 bg-white p-3 shadow-2">
           <p className="flex-1">
