@@ -139,6 +139,7 @@ describe('browser: the shared record between a lead organisation and a partner',
     await own.waitFor();
     expect(await own.getAttribute('data-new')).toBeNull();
     await expectAccessible(lead.page);
+    await env.screenshot(lead.page, 'record-lead-ja');
   });
 
   it('never sends a sensitive note to a partner without the health group', async () => {
