@@ -1,8 +1,10 @@
 /** Jest 30 + ts-jest in ESM mode (Nest 12 is ESM-only). Run through `npm test`, which builds first. */
 export default {
   testEnvironment: 'node',
-  extensionsToTreatAsEsm: ['.ts'],
+  extensionsToTreatAsEsm: ['.ts', '.tsx'],
   transform: {
+    // The browser app's logic modules (apps/web/src) compile with the web app's own settings (DOM, bundler resolution).
+    '^.+/apps/web/src/.+\\.tsx?$': ['ts-jest', { useESM: true, tsconfig: 'apps/web/tsconfig.json' }],
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   moduleNameMapper: {

@@ -3,7 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { ERROR_CODES } from '#libs/contracts/index.js';
+import { ERROR_CODES, SESSION_TRANSPORT_HEADER } from '#libs/contracts/index.js';
 import { LiveIoAdapter, type LiveOptions } from '#libs/live/index.js';
 import {
   type AppConfig,
@@ -16,6 +16,7 @@ import {
   INTERNAL_ERROR_RESPONSE,
   lowerCaseIdsInPath,
   registerSecurityHeaders,
+  serveWebApp,
   trustFunction,
   uuidv7,
   validationPipe,
@@ -38,6 +39,8 @@ export interface CreateAppOptions {
   preview?: boolean;
   /** A fixed clock (tests of dates); the system clock otherwise. */
   clock?: Clock;
+  /** The built browser app (dist/web) to serve at `/`; left out, only the API answers. */
+  webRoot?: string;
 }
 
 export async function createApp(
@@ -93,7 +96,7 @@ export async function createApp(
     origin: config.allowedOrigins.length > 0 ? config.allowedOrigins : false,
     credentials: true,
     exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id', 'Accept'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id', 'Accept', SESSION_TRANSPORT_HEADER],
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (req, reply) => {
@@ -133,6 +136,9 @@ export async function createApp(
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs.json', useGlobalPrefix: false });
   } else {
     fastify.get('/api/docs.json', async () => document);
+  }
+  if (options.webRoot && !serveWebApp(fastify, options.webRoot)) {
+    logger.warn({ webRoot: options.webRoot }, 'the web app is not built: only the API is served');
   }
   return app;
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -72,7 +73,8 @@ async function main(): Promise<void> {
     log: (message) => logger.info(message),
   });
 
-  app = await createApp(config, logger);
+  const webRoot = fileURLToPath(new URL('../../web/', import.meta.url));
+  app = await createApp(config, logger, { swaggerUi: true, webRoot });
   await app.init();
   const dataSource = app.get<DataSource>(getDataSourceToken());
   // The demo city goes first: it is only created on an empty database.

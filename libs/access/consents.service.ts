@@ -3,32 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
 import { grantLiveEvent, LiveOutbox } from '#libs/live/live-outbox.js';
-import { FIELD_GROUPS } from '#libs/contracts/index.js';
+import { type ConsentJson, FIELD_GROUPS } from '#libs/contracts/index.js';
 import { AppError, type Caller, decodeCursor, notFound, type Page, type PageQueryDto, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
 import type { CreateConsentDto, WithdrawConsentDto } from './access.dto.js';
 import { asValidationError } from './input-guards.js';
 import { GRANT_COLUMNS, grantJson } from './grants.service.js';
 import { GrantsService } from './grants.service.js';
 
-export interface ConsentJson {
-  id: string;
-  recipientId: string;
-  organisationIds: string[];
-  fieldGroups: string[];
-  purpose: string;
-  obtainedOn: string;
-  obtainedBy: string;
-  method: string;
-  signatory: string;
-  proxyRelationship: string | null;
-  documentReference: string | null;
-  validUntil: string | null;
-  withdrawnAt: string | null;
-  withdrawnBy: string | null;
-  withdrawReason: string | null;
-  createdAt: string;
-  version: number;
-}
+export type { ConsentJson };
 
 const CONSENT_COLUMNS = `id, recipient_id, organisation_ids, field_groups, purpose, obtained_on::text AS obtained_on, obtained_by,
   method, signatory, proxy_relationship, document_reference, valid_until, withdrawn_at, withdrawn_by, withdraw_reason,

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
 import { grantLiveEvent, LiveOutbox } from '#libs/live/live-outbox.js';
-import { FIELD_GROUPS, GRANT_PERMISSIONS } from '#libs/contracts/index.js';
+import { FIELD_GROUPS, GRANT_PERMISSIONS, type GrantJson } from '#libs/contracts/index.js';
 import { AppError, type Caller, decodeCursor, notFound, type Page, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
 import { AccessService, type ResolvedAccess } from './access.service.js';
 import { asValidationError } from './input-guards.js';
@@ -12,27 +12,7 @@ import type { PageQueryDto } from '#libs/platform/index.js';
 
 const VITAL_INTEREST_MAX_MS = 72 * 3600 * 1000;
 
-export interface GrantJson {
-  id: string;
-  recipientId: string;
-  granteeOrganisationId: string;
-  fieldGroups: string[];
-  permissions: string[];
-  legalBasis: string;
-  consentId: string | null;
-  basisReference: string | null;
-  validFrom: string;
-  validUntil: string | null;
-  /** null in the grantee's view (granteeGrantJson). */
-  grantedBy: string | null;
-  grantedAt: string;
-  revokedAt: string | null;
-  revokedBy: string | null;
-  revokeReason: string | null;
-  /** Extension: in force right now (not revoked, inside its validity window). */
-  active: boolean;
-  version: number;
-}
+export type { GrantJson };
 
 export const GRANT_COLUMNS = `g.id, g.recipient_id, g.grantee_organisation_id, g.field_groups, g.permissions, g.legal_basis,
   g.consent_id, g.basis_reference, g.valid_from, g.valid_until, g.granted_by, g.granted_at, g.revoked_at, g.revoked_by,

@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   CURRENT_PASSWORD_WRONG: 403,
   ORGANISATION_FORBIDDEN: 403,
   SELF_CHANGE_FORBIDDEN: 403,
+  /** A cookie-session route called without the session-transport header or from another origin. */
+  CSRF_CHECK_FAILED: 403,
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,

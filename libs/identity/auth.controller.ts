@@ -1,6 +1,7 @@
 import type { AnyAbility, RawRuleOf } from '@casl/ability';
 import { packRules } from '@casl/ability/extra';
-import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiOperation, ApiTags, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
 import {
   type Caller,
@@ -17,32 +18,52 @@ import {
 import { AuthService } from './auth.service.js';
 import { ChangePasswordDto, LoginDto, RefreshDto } from './dto/auth.dto.js';
 import { OrganisationsService } from './organisations.service.js';
+import { SessionCookies } from './session-cookie.js';
 import { UsersService } from './users.service.js';
 import { LoginResponse, MeResponse, TokenPairResponse } from './identity.response.js';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly cookies: SessionCookies,
+  ) {}
 
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log in; wrong credentials and unknown users get the same 401; throttled → 429' })
+  @ApiOperation({
+    summary: 'Log in; wrong credentials and unknown users get the same 401; throttled → 429',
+    description: 'With `X-Session-Transport: cookie` (browsers) the refresh token is set as an HttpOnly cookie and left out of the body.',
+  })
   @ApiOkResponse({ type: LoginResponse })
-  @ApiErrors(...BODY_ERRORS, 'INVALID_CREDENTIALS', 'TOO_MANY_REQUESTS')
-  login(@Body() dto: LoginDto, @Meta() meta: RequestMeta) {
-    return this.auth.login(dto, meta);
+  @ApiErrors(...BODY_ERRORS, 'INVALID_CREDENTIALS', 'TOO_MANY_REQUESTS', 'CSRF_CHECK_FAILED')
+  async login(@Body() dto: LoginDto, @Meta() meta: RequestMeta, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const cookie = this.cookies.wanted(req);
+    const result = await this.auth.login(dto, meta);
+    return cookie ? this.cookies.deliver(req, reply, result) : result;
   }
 
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Rotate a refresh token; reusing a used one ends the session' })
+  @ApiOperation({
+    summary: 'Rotate a refresh token; reusing a used one ends the session',
+    description: 'Without a body token, the session cookie is used (needs `X-Session-Transport: cookie`) and the new one set.',
+  })
   @ApiOkResponse({ type: TokenPairResponse })
-  @ApiErrors(...BODY_ERRORS, 'REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED')
-  refresh(@Body() dto: RefreshDto, @Meta() meta: RequestMeta) {
-    return this.auth.refresh(dto.refreshToken, meta);
+  @ApiErrors(...BODY_ERRORS, 'REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED', 'CSRF_CHECK_FAILED')
+  async refresh(@Body() dto: RefreshDto, @Meta() meta: RequestMeta, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    if (dto.refreshToken !== undefined) return this.auth.refresh(dto.refreshToken, meta);
+    const token = this.cookies.refreshToken(req);
+    try {
+      return this.cookies.deliver(req, reply, await this.auth.refresh(token, meta));
+    } catch (error) {
+      // A cookie that no longer works would only be sent again: drop it with the 401.
+      this.cookies.clear(req, reply);
+      throw error;
+    }
   }
 
   @Post('logout')
@@ -50,8 +71,9 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiNoContentResponse({ description: 'the session ended' })
   @ApiErrors(...SESSION_ERRORS)
-  async logout(@CurrentUser() caller: Caller): Promise<void> {
+  async logout(@CurrentUser() caller: Caller, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.auth.logout(caller);
+    this.cookies.clear(req, reply);
   }
 
   @Post('password')

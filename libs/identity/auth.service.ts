@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
+import type { TokenPair } from '#libs/contracts/index.js';
 import { APP_CONFIG, type AppConfig, AppError, type Caller, type RequestMeta, uuidv7 } from '#libs/platform/index.js';
 import type { ChangePasswordDto, LoginDto } from './dto/auth.dto.js';
 import { loginRetryAfter, recordLoginFailure } from './login-throttle.js';
@@ -10,12 +11,7 @@ import { SessionService } from './session.service.js';
 import { TokenService } from './token.service.js';
 import { User, userJson, type UserJson } from './user.entity.js';
 
-export interface TokenPair {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-  tokenType: 'Bearer';
-}
+export type { TokenPair };
 
 type LoginUser = User;
 

@@ -8,6 +8,7 @@ import { Organisation } from './organisation.entity.js';
 import { OrganisationsController } from './organisations.controller.js';
 import { OrganisationsService } from './organisations.service.js';
 import { PasswordService } from './password.service.js';
+import { SessionCookies } from './session-cookie.js';
 import { SessionGuard } from './session.guard.js';
 import { SessionService } from './session.service.js';
 import { StaffLookupController } from './staff-lookup.controller.js';
@@ -25,6 +26,7 @@ import { UsersService } from './users.service.js';
     IdentityRules,
     OrganisationsService,
     PasswordService,
+    SessionCookies,
     SessionService,
     StaffLookupService,
     TokenService,

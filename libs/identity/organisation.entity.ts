@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { OrganisationKind } from '#libs/contracts/index.js';
+import type { OrganisationJson, OrganisationKind } from '#libs/contracts/index.js';
 
 @Entity('organisations')
 export class Organisation {
@@ -12,7 +12,7 @@ export class Organisation {
   @Column('timestamptz') updatedAt: Date;
 }
 
-export function organisationJson(o: Organisation) {
+export function organisationJson(o: Organisation): OrganisationJson {
   return {
     id: o.id,
     name: o.name,
@@ -23,4 +23,4 @@ export function organisationJson(o: Organisation) {
     updatedAt: o.updatedAt.toISOString(),
   };
 }
-export type OrganisationJson = ReturnType<typeof organisationJson>;
+export type { OrganisationJson };

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { Role } from '#libs/contracts/index.js';
+import type { Role, UserJson } from '#libs/contracts/index.js';
 
 @Entity('users')
 export class User {
@@ -18,7 +18,7 @@ export class User {
 }
 
 /** The public shape of a user: never the password hash. */
-export function userJson(u: User) {
+export function userJson(u: User): UserJson {
   return {
     id: u.id,
     loginId: u.loginId,
@@ -32,4 +32,4 @@ export function userJson(u: User) {
     updatedAt: u.updatedAt.toISOString(),
   };
 }
-export type UserJson = ReturnType<typeof userJson>;
+export type { UserJson };

@@ -21,3 +21,4 @@ export * from './text.js';
 export * from './dates.js';
 export * from './input-edge.js';
 export * from './lengths.js';
+export * from './web-app.js';

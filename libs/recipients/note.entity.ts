@@ -1,4 +1,4 @@
-import type { ContactType, NoteSensitivity } from '#libs/contracts/index.js';
+import type { ContactType, NoteJson, NoteSensitivity } from '#libs/contracts/index.js';
 
 /** A case_notes row as the notes queries select it (camelCase aliases; see NOTE_COLUMNS). */
 export interface NoteRow {
@@ -19,23 +19,7 @@ export interface NoteRow {
   retractReason: string | null;
 }
 
-export interface NoteJson {
-  id: string;
-  recipientId: string;
-  authorUserId: string;
-  authorOrganisationId: string;
-  occurredAt: string;
-  contactType: ContactType;
-  counterpart: string | null;
-  title: string | null;
-  body: string;
-  sensitivity: NoteSensitivity;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  retractedAt?: string;
-  retractReason?: string;
-}
+export type { NoteJson };
 
 export const NOTE_COLUMNS = (a: string) =>
   `${a}.id, ${a}.recipient_id AS "recipientId", ${a}.author_user_id AS "authorUserId",

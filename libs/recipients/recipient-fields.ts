@@ -1,4 +1,4 @@
-import { FIELD_GROUPS, type FieldGroup, RECIPIENT_FIELD_GROUP, RECIPIENT_FIELD_GROUPS, type RecipientField } from '#libs/contracts/index.js';
+import { FIELD_GROUPS, type FieldGroup, RECIPIENT_FIELD_GROUP, RECIPIENT_FIELD_GROUPS, type RecipientField, type RecipientJson } from '#libs/contracts/index.js';
 import type { ResolvedAccess } from '#libs/access/index.js';
 
 type Kind = 'text' | 'date' | 'uuid' | 'textArray' | 'json';
@@ -52,14 +52,7 @@ export const RECIPIENT_SELECT = [
 
 export type RecipientRow = Record<RecipientField, unknown> & { id: string; version: number; created_at: Date; updated_at: Date };
 
-export interface RecipientJson {
-  id: string;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  access: { fieldGroups: FieldGroup[]; permissions: string[] };
-  [field: string]: unknown;
-}
+export type { RecipientJson };
 
 /** The JSON of a recipient as this caller may see it: fields of unreadable groups are absent, not null. */
 export function projectRecipient(row: RecipientRow, access: Pick<ResolvedAccess, 'fieldGroups' | 'permissions'>): RecipientJson {

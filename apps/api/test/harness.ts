@@ -44,7 +44,7 @@ export class TestApp {
    */
   static async start(
     env: Record<string, string> = {},
-    options: { database?: TestDatabase; live?: Partial<LiveOptions>; clock?: Clock } = {},
+    options: { database?: TestDatabase; live?: Partial<LiveOptions>; clock?: Clock; webRoot?: string } = {},
   ): Promise<TestApp> {
     const t = new TestApp();
     t.db = options.database ?? (await createTestDatabase());
@@ -62,7 +62,7 @@ export class TestApp {
       },
     });
     // Jest's ESM loader cannot import @fastify/static, which only the Swagger UI pages need.
-    t.app = await createApp(config, createLogger('debug', sink), { swaggerUi: false, live: options.live, clock: options.clock });
+    t.app = await createApp(config, createLogger('debug', sink), { swaggerUi: false, live: options.live, clock: options.clock, webRoot: options.webRoot });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     t.baseUrl = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     t.dataSource = t.app.get<DataSource>(getDataSourceToken());

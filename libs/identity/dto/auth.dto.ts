@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString } from 'class-validator';
 import { MaxLength, MinLength } from '#libs/platform/index.js';
 
 export class LoginDto {
@@ -8,7 +8,12 @@ export class LoginDto {
 }
 
 export class RefreshDto {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) refreshToken: string;
+  @ApiPropertyOptional({ description: 'required unless the browser session cookie is used (X-Session-Transport: cookie)' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  refreshToken?: string;
 }
 
 export class ChangePasswordDto {
