@@ -108,6 +108,7 @@ const BODIES: Record<string, { body: Record<string, unknown>; kinds: Record<stri
     kinds: { organisationIds: 'idArray', fieldGroups: 'enumArray', purpose: 'text', obtainedOn: 'date', method: 'enum', signatory: 'enum', validUntil: 'timestamp' },
   },
   'POST /api/v1/recipients/{id}/consents/{consentId}/withdraw': { body: { reason: '撤回' }, kinds: { reason: 'text' } },
+  'POST /api/v1/audit-events/verify-jobs': { body: { mode: 'incremental' }, kinds: { mode: 'enum' } },
   'POST /api/v1/users': {
     body: { loginId: 'fuzz.user', displayName: '試験', organisationId: uuidv7(), role: 'caseworker', password: 'a long enough password 1' },
     kinds: { loginId: 'text', displayName: 'text', organisationId: 'id', role: 'enum', password: 'text' },
@@ -121,7 +122,7 @@ const BODIES: Record<string, { body: Record<string, unknown>; kinds: Record<stri
 };
 
 /** Routes whose body may be empty (`{}`, `null`): random JSON could be a valid request there. */
-const OPTIONAL_BODY = new Set(['POST /api/v1/recipients/{id}/consents/{consentId}/withdraw']);
+const OPTIONAL_BODY = new Set(['POST /api/v1/recipients/{id}/consents/{consentId}/withdraw', 'POST /api/v1/audit-events/verify-jobs']);
 
 /**
  * A known body with 1–3 fields replaced by values of their kind that are never valid, an unknown key added, or

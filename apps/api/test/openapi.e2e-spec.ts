@@ -300,6 +300,20 @@ describe('the OpenAPI document describes every answer', () => {
     const csv = await call('get', '/audit-events?format=csv', none, { token: auditor.token });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect((await call('get', '/audit-events/verify', none, { token: auditor.token })).body.ok).toBe(true);
+    const job = await call('post', '/audit-events/verify-jobs', none, { token: auditor.token, body: { mode: 'full' } });
+    expect(job.status).toBe(202);
+    expect((await call('get', '/audit-events/verify-jobs/{jobId}', { jobId: job.body.id }, { token: auditor.token })).status).toBe(200);
+    expect((await call('get', '/audit-events?expand=names&limit=5', none, { token: auditor.token })).status).toBe(200);
+
+    // auditor look-ups and the printable record
+    const caseNumber = encodeURIComponent(created.body.caseNumber);
+    const found = await call('get', `/audit/recipients?caseNumber=${caseNumber}`, none, { token: auditor.token });
+    expect(found.body.items.map((i: { id: string }) => i.id)).toEqual([r.id]);
+    expect((await call('get', '/audit/recipients', none, { token: auditor.token })).status).toBe(400);
+    expect((await call('get', '/audit/users?q=a', none, { token: auditor.token })).status).toBe(200);
+    expect((await call('get', '/audit/users', none, { token: lead.token })).status).toBe(403);
+    expect((await call('get', '/recipients/{id}/print', r, { token: lead.token })).body.recipient.id).toBe(r.id);
+    expect((await call('get', '/recipients/{id}/print', { id: randomUUID() }, { token: lead.token })).status).toBe(404);
 
     expect((await call('post', '/auth/logout', none, { token: lead.token })).status).toBe(204);
     expect(operations.map((o) => o.key).filter((key) => !succeeded.has(key))).toEqual([]);

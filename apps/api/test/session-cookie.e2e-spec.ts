@@ -147,7 +147,8 @@ describe('the browser app served by the API process', () => {
     expect(((await api.json()) as { code: string }).code).toBe('ROUTE_NOT_FOUND');
     expect((await get('/api')).headers.get('content-type')).toContain('application/json');
     expect((await get('/socket.io/?EIO=4&transport=polling')).headers.get('content-type') ?? '').not.toContain('text/html');
-    expect((await get('/metrics')).headers.get('content-type')).toContain('text/plain');
+    // Without METRICS_TOKEN /metrics is an unknown route: the JSON 404, never the app.
+    expect((await get('/metrics')).headers.get('content-type')).toContain('application/json');
     const missing = await get('/assets/index-missing.js');
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/json');
