@@ -288,7 +288,11 @@ describe('fuzzing: malformed requests and socket events never break the service'
 
   it(`${RUNS} malformed HTTP requests over every documented route: no 5xx, no change, every denial audited`, async () => {
     const doc = (await fetch(`${t.baseUrl}/api/docs.json`).then((r) => r.json())) as { paths: Record<string, Record<string, unknown>> };
-    const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path })));
+    // /health takes no input and answers 503 by design when the database is slower than 2 s (a loaded CI machine):
+    // it is checked after the run instead.
+    const routes = Object.entries(doc.paths)
+      .filter(([path]) => path !== '/api/v1/health')
+      .flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path })));
     routes.push({ method: 'GET', path: '/metrics' }, { method: 'GET', path: '/api/v1/no-such-route' });
     expect(routes.length).toBeGreaterThan(30);
     for (const r of routes.filter((x) => x.path.startsWith('/api/v1/') && x.method !== 'GET')) {
