@@ -11,6 +11,7 @@ import { CaseNotes1763800005000 } from './1763800005000-CaseNotes.js';
 import { RecipientNameSearch1763800005100 } from './1763800005100-RecipientNameSearch.js';
 import { RecipientKanaSort1763800005200 } from './1763800005200-RecipientKanaSort.js';
 import { RefreshRetry1763800006000 } from './1763800006000-RefreshRetry.js';
+import { AuditVerification1763800007300 } from './1763800007300-AuditVerification.js';
 
 /** Every migration, in order. Listed explicitly so that the same list serves the server, the tests and the benchmarks. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   RecipientNameSearch1763800005100,
   RecipientKanaSort1763800005200,
   RefreshRetry1763800006000,
+  AuditVerification1763800007300,
 ];

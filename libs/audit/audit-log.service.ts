@@ -1,53 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { AppError, type Caller, decodeCursor, encodeCursor, type Page, pageLimit } from '#libs/platform/index.js';
-import { type AuditEventJson, chainHash, EVENT_COLUMNS, type EventRow, eventJson, GENESIS_HASH } from './audit-chain.js';
+import { AppError, type Caller, decodeCursor, encodeCursor, isBareDate, jstDayRange, type Page, pageLimit } from '#libs/platform/index.js';
+import { type AuditEventJson, EVENT_COLUMNS, type EventRow, eventJson } from './audit-chain.js';
+import { csvEventRow, csvHeader, type CsvLanguage } from './audit-csv.js';
+import { addNames, type AuditEventWithNames } from './audit-names.js';
 import { AuditSealer } from './audit-sealer.service.js';
 import { AuditService } from './audit.service.js';
-import { csvRow, UTF8_BOM } from './csv.js';
+import { AuditVerifier, type VerifyMode, type VerifyResult } from './audit-verifier.js';
+import { UTF8_BOM } from './csv.js';
 import { AUDIT_FILTERS, type AuditQueryDto } from './dto/audit-query.dto.js';
 
-/** An unsealed event older than this is a break: the sealer seals every committed event within 1 s. */
-export const UNSEALED_GRACE_SECONDS = 5;
-const VERIFY_BATCH = 5000;
 const EXPORT_BATCH = 1000;
 
-export const CSV_COLUMNS = [
-  'seq',
-  'id',
-  'at',
-  'actorUserId',
-  'actorOrganisationId',
-  'action',
-  'resourceType',
-  'resourceId',
-  'recipientId',
-  'recipientIds',
-  'outcome',
-  'fieldGroups',
-  'legalBasis',
-  'grantId',
-  'ip',
-  'userAgent',
-  'requestId',
-  'details',
-  'hash',
-  'prevHash',
-] as const;
-
 type SealedRow = EventRow & { seq: string; hash: string; prev_hash: string };
-
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  firstBrokenId: string | null;
-  /** Extension: the seq and hash of the last sealed event, to anchor outside the database. */
-  lastSeq: number;
-  lastHash: string;
-  /** Extension: what broke, for the auditor's report. */
-  reason?: 'seq_gap' | 'event_missing' | 'prev_hash_mismatch' | 'hash_mismatch' | 'unsealed';
-}
 
 /** What the auditor API reads: filtered, paged event lists, CSV exports and the chain verification. */
 @Injectable()
@@ -56,9 +22,10 @@ export class AuditLogService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sealer: AuditSealer,
     private readonly audit: AuditService,
+    private readonly verifier: AuditVerifier,
   ) {}
 
-  async list(caller: Caller, query: AuditQueryDto): Promise<Page<AuditEventJson>> {
+  async list(caller: Caller, query: AuditQueryDto): Promise<Page<AuditEventJson | AuditEventWithNames>> {
     const limit = pageLimit(query);
     const after = seqCursor(query.cursor);
     const desc = query.order === 'desc';
@@ -74,12 +41,14 @@ export class AuditLogService {
       params,
     );
     const hasMore = rows.length > limit;
-    const items = (hasMore ? rows.slice(0, limit) : rows).map(eventJson);
+    const events = (hasMore ? rows.slice(0, limit) : rows).map(eventJson);
+    // Names beside the events, never inside them: the hashed event is exactly as without ?expand.
+    const items = query.expand === 'names' ? await addNames(this.dataSource, events) : events;
     // A read's event goes through the group commit; the answer waits for it (fail closed).
     await this.audit.recordAlone(caller, {
       action: 'audit.read',
       resourceType: 'audit_event',
-      details: { filters: usedFilters(query), count: items.length, format: 'json' },
+      details: { filters: usedFilters(query), count: items.length, format: 'json', ...(query.expand ? { expand: query.expand } : {}) },
     });
     return { items, nextCursor: hasMore ? encodeCursor([items[items.length - 1].seq]) : null };
   }
@@ -89,7 +58,8 @@ export class AuditLogService {
    * export); the rows are read in keyset batches up to the last seq sealed at the start, so the file is bounded
    * and consistent without holding one long transaction, and is never built whole in memory.
    */
-  async export(caller: Caller, query: AuditQueryDto): Promise<AsyncGenerator<string>> {
+  async export(caller: Caller, query: AuditQueryDto, language: CsvLanguage = 'en'): Promise<AsyncGenerator<string>> {
+    const layout = { names: query.expand === 'names', language };
     const after = seqCursor(query.cursor);
     const desc = query.order === 'desc';
     const { where, params } = filterSql(query);
@@ -98,11 +68,11 @@ export class AuditLogService {
     await this.audit.recordAlone(caller, {
       action: 'audit.export',
       resourceType: 'audit_event',
-      details: { filters: usedFilters(query), format: 'csv', throughSeq: Number(last) },
+      details: { filters: usedFilters(query), format: 'csv', throughSeq: Number(last), ...(query.expand ? { expand: query.expand } : {}) },
     });
     const dataSource = this.dataSource;
     return (async function* rows() {
-      yield UTF8_BOM + csvRow(CSV_COLUMNS);
+      yield UTF8_BOM + csvHeader(layout);
       let cursor: string | number | undefined = after ?? (desc ? Number(last) + 1 : 0);
       for (;;) {
         const batchParams = [...params];
@@ -119,12 +89,9 @@ export class AuditLogService {
           batchParams,
         );
         if (batch.length === 0) return;
-        yield batch
-          .map((row) => {
-            const e = eventJson(row);
-            return csvRow(CSV_COLUMNS.map((column) => e[column]));
-          })
-          .join('');
+        const events = batch.map(eventJson);
+        const named = layout.names ? await addNames(dataSource, events) : events;
+        yield named.map((e) => csvEventRow(e, layout)).join('');
         if (batch.length < EXPORT_BATCH) return;
         cursor = batch[batch.length - 1].seq;
       }
@@ -132,63 +99,12 @@ export class AuditLogService {
   }
 
   /**
-   * Recomputes the chain over every sealed event, after sealing what is pending, in one snapshot. The first of:
-   * a seq that is not the previous + 1, a seal whose event is gone, a prevHash that is not the previous hash, a
-   * hash that does not match the event's content; then any event without a seal that is not queued, or queued for
-   * longer than the grace period. The answer names the first broken event.
+   * The synchronous verification (`GET /audit-events/verify`): the whole chain by default, in one request. Long
+   * chains are better verified as a job (AuditVerifyJobs), which reports progress.
    */
-  async verify(caller: Caller): Promise<VerifyResult> {
-    await this.sealer.sealNow();
-    const result = await this.dataSource.transaction('REPEATABLE READ', async (em) => {
-      let expected = 1;
-      let prev = GENESIS_HASH;
-      let checked = 0;
-      const broken = (id: string, reason: VerifyResult['reason']): VerifyResult => ({
-        ok: false,
-        checked,
-        firstBrokenId: id,
-        lastSeq: expected - 1,
-        lastHash: prev,
-        reason,
-      });
-      for (;;) {
-        const rows: (SealedRow & { sealed_event_id: string; present: boolean })[] = await em.query(
-          `SELECT s.seq::text AS seq, s.event_id::text AS sealed_event_id, s.hash, s.prev_hash, e.id IS NOT NULL AS present,
-                  ${EVENT_COLUMNS}
-             FROM audit_seals s LEFT JOIN audit_events e ON e.id = s.event_id
-            WHERE s.seq >= $1 ORDER BY s.seq LIMIT ${VERIFY_BATCH}`,
-          [expected],
-        );
-        for (const row of rows) {
-          if (row.seq !== String(expected)) return broken(row.sealed_event_id, 'seq_gap');
-          if (!row.present) return broken(row.sealed_event_id, 'event_missing');
-          if (row.prev_hash !== prev) return broken(row.sealed_event_id, 'prev_hash_mismatch');
-          if (chainHash(prev, row.seq, row) !== row.hash) return broken(row.sealed_event_id, 'hash_mismatch');
-          prev = row.hash;
-          expected += 1;
-          checked += 1;
-        }
-        if (rows.length < VERIFY_BATCH) break;
-      }
-      // One statement, one snapshot: an event is committed together with its queue entry, so an event that has
-      // neither seal nor queue entry was tampered with, and one queued past the grace period was never sealed.
-      const [unsealed] = await em.query(
-        `SELECT e.id::text AS id FROM audit_events e
-          WHERE NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.event_id = e.id)
-            AND (NOT EXISTS (SELECT 1 FROM audit_pending p WHERE p.event_id = e.id)
-                 OR e.at < now() - make_interval(secs => ${UNSEALED_GRACE_SECONDS}))
-          ORDER BY e.at, e.id LIMIT 1`,
-      );
-      if (unsealed) return broken(unsealed.id, 'unsealed');
-      return { ok: true, checked, firstBrokenId: null, lastSeq: expected - 1, lastHash: prev } satisfies VerifyResult;
-    });
-    await this.audit.recordAlone(caller, {
-      action: 'audit.verify',
-      resourceType: 'audit_event',
-      resourceId: result.firstBrokenId,
-      outcome: 'allowed',
-      details: { ok: result.ok, checked: result.checked, lastSeq: result.lastSeq, lastHash: result.lastHash, reason: result.reason },
-    });
+  async verify(caller: Caller, mode: VerifyMode = 'full'): Promise<VerifyResult> {
+    const result = await this.verifier.run(mode);
+    await this.verifier.record(caller, result);
     return result;
   }
 }
@@ -211,23 +127,35 @@ function seqCursor(raw: string | undefined): number | undefined {
 function filterSql(query: AuditQueryDto): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
-  if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) {
+  // A bare date is a day in Japan: from its first instant, to (inclusive of the whole day) its last.
+  const from = query.from && (isBareDate(query.from) ? jstDayRange(query.from)[0].toISOString() : query.from);
+  const to = query.to && (isBareDate(query.to) ? jstDayRange(query.to)[1].toISOString() : query.to);
+  if (from && to && (Date.parse(from) > Date.parse(to) || (from !== query.from && to !== query.to && query.from! > query.to!))) {
     throw new AppError('VALIDATION_FAILED', {
       message: 'from must not be later than to',
       details: [{ field: 'to', constraint: 'notBeforeFrom', message: 'from must not be later than to' }],
     });
   }
   if (query.actorUserId) where.push(`e.actor_user_id = ${param(params, query.actorUserId)}`);
+  // Login ids are unique ignoring case (users_login_id_key); an unknown one matches nothing.
+  if (query.actorLoginId !== undefined) {
+    where.push(`e.actor_user_id = (SELECT u.id FROM users u WHERE lower(u.login_id) = lower(${param(params, query.actorLoginId.trim())}))`);
+  }
   if (query.organisationId) where.push(`e.actor_organisation_id = ${param(params, query.organisationId)}`);
   if (query.recipientId) {
     const p = param(params, query.recipientId);
     // A list event names every recipient it returned.
     where.push(`(e.recipient_id = ${p}::uuid OR e.recipient_ids @> ARRAY[${p}::uuid])`);
   }
+  if (query.caseNumber !== undefined) {
+    // Resolved once (an InitPlan), then the same two indexed conditions as recipientId; typed full-width, it still matches.
+    const c = `(SELECT r.id FROM recipients r WHERE r.case_number = ${param(params, query.caseNumber.normalize('NFKC').trim())})`;
+    where.push(`(e.recipient_id = ${c} OR e.recipient_ids @> ARRAY[${c}])`);
+  }
   if (query.action) where.push(`e.action = ${param(params, query.action)}`);
   if (query.outcome) where.push(`e.outcome = ${param(params, query.outcome)}`);
-  if (query.from) where.push(`e.at >= ${param(params, query.from)}::timestamptz`);
-  if (query.to) where.push(`e.at < ${param(params, query.to)}::timestamptz`);
+  if (from) where.push(`e.at >= ${param(params, from)}::timestamptz`);
+  if (to) where.push(`e.at < ${param(params, to)}::timestamptz`);
   return { where, params };
 }
 

@@ -5,6 +5,8 @@ import { AuditCommitInterceptor } from './audit-context.js';
 import { AuditLogService } from './audit-log.service.js';
 import { AuditSealer } from './audit-sealer.service.js';
 import { AuditController } from './audit.controller.js';
+import { AuditVerifier } from './audit-verifier.js';
+import { AuditVerifyJobs } from './audit-verify-jobs.service.js';
 import { AuditService } from './audit.service.js';
 import { AuditDenialRecorder } from './denial-recorder.service.js';
 
@@ -15,6 +17,8 @@ import { AuditDenialRecorder } from './denial-recorder.service.js';
     AuditService,
     AuditSealer,
     AuditLogService,
+    AuditVerifier,
+    AuditVerifyJobs,
     { provide: APP_INTERCEPTOR, useClass: AuditCommitInterceptor },
     { provide: DENIAL_RECORDER, useClass: AuditDenialRecorder },
   ],

@@ -5,3 +5,7 @@ export * from './audit-sealer.service.js';
 export * from './audit-log.service.js';
 export * from './audit-chain.js';
 export * from './csv.js';
+export * from './audit-verifier.js';
+export * from './audit-verify-jobs.service.js';
+export * from './audit-csv.js';
+export * from './audit-names.js';

@@ -11,6 +11,8 @@ import { PasswordService } from './password.service.js';
 import { SessionCookies } from './session-cookie.js';
 import { SessionGuard } from './session.guard.js';
 import { SessionService } from './session.service.js';
+import { StaffLookupController } from './staff-lookup.controller.js';
+import { StaffLookupService } from './staff-lookup.service.js';
 import { TokenService } from './token.service.js';
 import { User } from './user.entity.js';
 import { UsersController } from './users.controller.js';
@@ -18,7 +20,7 @@ import { UsersService } from './users.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Organisation, User])],
-  controllers: [AuthController, MeController, OrganisationsController, UsersController],
+  controllers: [AuthController, MeController, OrganisationsController, UsersController, StaffLookupController],
   providers: [
     AuthService,
     IdentityRules,
@@ -26,6 +28,7 @@ import { UsersService } from './users.service.js';
     PasswordService,
     SessionCookies,
     SessionService,
+    StaffLookupService,
     TokenService,
     UsersService,
     { provide: APP_GUARD, useClass: SessionGuard },

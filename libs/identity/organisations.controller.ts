@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type Caller, CurrentUser, ifMatchVersion, PageQueryDto, UuidPipe, withEtag, Roles } from '#libs/platform/index.js';
+import { type Caller, CurrentUser, ifMatchVersion, UuidPipe, withEtag, Roles } from '#libs/platform/index.js';
 import { Idempotent } from '#libs/idempotency/index.js';
-import { CreateOrganisationDto, UpdateOrganisationDto } from './dto/organisation.dto.js';
+import { CreateOrganisationDto, ListOrganisationsQueryDto, UpdateOrganisationDto } from './dto/organisation.dto.js';
 import { OrganisationsService } from './organisations.service.js';
 
 @ApiTags('organisations')
@@ -13,7 +13,7 @@ export class OrganisationsController {
   constructor(private readonly organisations: OrganisationsService) {}
 
   @Get()
-  list(@Query() query: PageQueryDto) {
+  list(@Query() query: ListOrganisationsQueryDto) {
     return this.organisations.list(query);
   }
 

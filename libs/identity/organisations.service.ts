@@ -8,13 +8,12 @@ import {
   decodeCursor,
   notFound,
   type Page,
-  PageQueryDto,
   pageLimit,
   toPage,
   uuidv7,
   versionConflict,
 } from '#libs/platform/index.js';
-import type { CreateOrganisationDto, UpdateOrganisationDto } from './dto/organisation.dto.js';
+import type { CreateOrganisationDto, ListOrganisationsQueryDto, UpdateOrganisationDto } from './dto/organisation.dto.js';
 import { SessionService } from './session.service.js';
 import { Organisation, organisationJson, type OrganisationJson } from './organisation.entity.js';
 
@@ -34,11 +33,12 @@ export class OrganisationsService {
   ) {}
 
   /** Every user may list organisations (to pick a grantee); names and kinds are not personal data. */
-  async list(query: PageQueryDto): Promise<Page<OrganisationJson>> {
+  async list(query: ListOrganisationsQueryDto): Promise<Page<OrganisationJson>> {
     const limit = pageLimit(query);
     const after = decodeCursor(query.cursor, 2);
     const qb = this.dataSource.getRepository(Organisation).createQueryBuilder('o').orderBy('o.name').addOrderBy('o.id');
-    if (after) qb.where('(o.name, o.id) > (:name, :id)', { name: after[0], id: after[1] });
+    if (after) qb.andWhere('(o.name, o.id) > (:name, :id)', { name: after[0], id: after[1] });
+    if (query.active !== undefined) qb.andWhere('o.active = :active', { active: query.active });
     const rows = await qb.take(limit + 1).getMany();
     return toPage(rows, limit, (o) => [o.name, o.id], organisationJson);
   }

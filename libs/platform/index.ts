@@ -13,3 +13,4 @@ export * from './platform.module.js';
 export * from './metrics.js';
 export * from './route-metadata.js';
 export * from './web-app.js';
+export * from './jst.js';

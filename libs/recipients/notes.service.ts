@@ -117,6 +117,22 @@ export class NotesService {
     });
   }
 
+  /**
+   * Every note the caller may read on the recipient (as the default list: retracted ones left out), oldest first by
+   * when it happened, inside the caller's transaction and without an audit event of its own (the printout records
+   * one for the record and its notes together). Invisible recipient → 404.
+   */
+  async readableNotes(em: EntityManager, caller: Caller, recipientId: string): Promise<NoteJson[]> {
+    const na = await this.noteAccess(em, caller, recipientId);
+    const rows: NoteRow[] = await em.query(
+      `SELECT ${NOTE_COLUMNS('n')} FROM case_notes n
+        WHERE n.recipient_id = $1 AND n.retracted_at IS NULL AND ${this.visibleSql(na, 'n.sensitivity', 'n.author_organisation_id', '$2')}
+        ORDER BY n.occurred_at, n.created_at, n.id`,
+      [recipientId, caller.organisationId],
+    );
+    return rows.map(noteJson);
+  }
+
   async get(caller: Caller, recipientId: string, noteId: string): Promise<NoteJson> {
     return this.dataSource.transaction(async (em) => {
       const { na, row } = await this.findVisible(em, caller, recipientId, noteId);

@@ -189,6 +189,15 @@ export class RecipientsService {
     return { row: row as RecipientRow, access };
   }
 
+  /**
+   * One recipient exactly as GET /recipients/:id answers it, inside the caller's transaction and without an audit
+   * event of its own (for reads that record one event for everything they return, such as the printout).
+   */
+  async readProjected(em: EntityManager, caller: Caller, id: string): Promise<{ recipient: RecipientJson; access: ResolvedAccess }> {
+    const { row, access } = await this.load(em, caller, id, await this.access.abilityFor(em, caller));
+    return { recipient: projectRecipient(row, access), access };
+  }
+
   get(caller: Caller, id: string): Promise<RecipientJson> {
     return this.dataSource.transaction(async (em) => {
       const ability = await this.access.abilityFor(em, caller);

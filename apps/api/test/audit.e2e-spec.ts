@@ -4,7 +4,7 @@ import { eventsOfRequest, parseCsv, sealNow } from './audit-helpers.js';
 import { expectError, TEST_PASSWORD, TestApp } from './harness.js';
 
 const CSV_HEADER =
-  'seq,id,at,actorUserId,actorOrganisationId,action,resourceType,resourceId,recipientId,recipientIds,outcome,' +
+  'seq,id,at,atJst,actorUserId,actorOrganisationId,action,resourceType,resourceId,recipientId,recipientIds,outcome,' +
   'fieldGroups,legalBasis,grantId,ip,userAgent,requestId,details,hash,prevHash';
 
 describe('audit log: one event per audited action, auditor API, CSV export', () => {

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AuditService } from '#libs/audit/index.js';
+import type { Caller } from '#libs/platform/index.js';
+import type { NoteJson } from './note.entity.js';
+import { NotesService } from './notes.service.js';
+import type { RecipientJson } from './recipient-fields.js';
+import { RecipientsService } from './recipients.service.js';
+
+export interface RecipientPrintJson {
+  /** Exactly what GET /recipients/:id answers the caller. */
+  recipient: RecipientJson;
+  /** Every note the caller may read (as the notes list, retracted ones left out), oldest first by occurredAt. */
+  notes: NoteJson[];
+  printedAt: string;
+  printedBy: { userId: string; displayName: string; organisationId: string; organisationName: string };
+  /** Names of the people and organisations the printout mentions by id (note authors, lead, care manager). */
+  names: { users: Record<string, string>; organisations: Record<string, string> };
+}
+
+/**
+ * The printable record (支援経過記録): the recipient and its notes, read and projected by the same services as the
+ * screen in one transaction, with one `recipient.print` event in that transaction naming the field groups and
+ * note ids that were printed.
+ */
+@Injectable()
+export class RecipientPrintService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly recipients: RecipientsService,
+    private readonly notes: NotesService,
+    private readonly audit: AuditService,
+  ) {}
+
+  print(caller: Caller, id: string): Promise<RecipientPrintJson> {
+    return this.dataSource.transaction(async (em) => {
+      const { recipient, access } = await this.recipients.readProjected(em, caller, id);
+      const notes = await this.notes.readableNotes(em, caller, id);
+      const userIds = new Set([caller.userId, ...notes.map((n) => n.authorUserId)]);
+      const orgIds = new Set(
+        [caller.organisationId, ...notes.map((n) => n.authorOrganisationId), recipient.leadOrganisationId, recipient.careManagerOrganisationId].filter(
+          (v): v is string => typeof v === 'string',
+        ),
+      );
+      const [users, organisations, [{ now }]] = await Promise.all([
+        em.query(`SELECT id::text AS id, display_name AS name FROM users WHERE id = ANY($1::uuid[])`, [[...userIds]]),
+        em.query(`SELECT id::text AS id, name FROM organisations WHERE id = ANY($1::uuid[])`, [[...orgIds]]),
+        em.query(`SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS now`),
+      ]);
+      const names = {
+        users: Object.fromEntries((users as { id: string; name: string }[]).map((u) => [u.id, u.name])),
+        organisations: Object.fromEntries((organisations as { id: string; name: string }[]).map((o) => [o.id, o.name])),
+      };
+      await this.audit.record(em, caller, {
+        action: 'recipient.print',
+        resourceType: 'recipient',
+        resourceId: id,
+        recipientId: id,
+        fieldGroups: access.fieldGroups,
+        legalBasis: access.legalBasis,
+        grantId: access.grantIds[0] ?? null,
+        details: { noteIds: notes.map((n) => n.id), ...(access.grantIds.length > 1 ? { grantIds: access.grantIds } : {}) },
+      });
+      return {
+        recipient,
+        notes,
+        printedAt: now as string,
+        printedBy: {
+          userId: caller.userId,
+          displayName: names.users[caller.userId],
+          organisationId: caller.organisationId,
+          organisationName: names.organisations[caller.organisationId],
+        },
+        names,
+      };
+    });
+  }
+}
