@@ -17,6 +17,7 @@ export class LiveClient {
   private readonly statusListeners = new Set<() => void>();
   /** recipientId → seq of the last event applied (undefined until the first subscription answered). */
   private readonly subscriptions = new Map<string, number | undefined>();
+  private readonly users = new Map<string, number>();
 
   constructor(
     private readonly token: () => string | null,
@@ -78,12 +79,21 @@ export class LiveClient {
     if (this.socket?.connected) this.socket.emit('auth.renew', { token }, () => undefined);
   }
 
+  /** Screens subscribe independently (the list's rows, the open record): counted, so one leaving keeps the other's. */
   subscribe(recipientId: string) {
-    if (!this.subscriptions.has(recipientId)) this.subscriptions.set(recipientId, undefined);
+    this.users.set(recipientId, (this.users.get(recipientId) ?? 0) + 1);
+    if (this.subscriptions.has(recipientId)) return;
+    this.subscriptions.set(recipientId, undefined);
     if (this.socket?.connected) this.sendSubscribe(recipientId);
   }
 
   unsubscribe(recipientId: string) {
+    const left = (this.users.get(recipientId) ?? 1) - 1;
+    if (left > 0) {
+      this.users.set(recipientId, left);
+      return;
+    }
+    this.users.delete(recipientId);
     if (!this.subscriptions.delete(recipientId)) return;
     if (this.socket?.connected) this.socket.emit('unsubscribe', { recipientId }, () => undefined);
   }
