@@ -7,6 +7,7 @@ import { useOrganisations } from '../../shared/api/organisations';
 import { queryKeys } from '../../shared/api/query-keys';
 import { Button } from '../../shared/ui/Button';
 import { Badge, Dialog, ErrorAlert, Notice, Panel } from '../../shared/ui/feedback';
+import { Target } from './Target';
 import { Checkbox, SelectField, TextField } from '../../shared/ui/fields';
 
 /** system_admin: every organisation (name, kind, active), create and edit. */
@@ -38,8 +39,8 @@ export function OrganisationsPanel() {
                   {o.active ? <Badge tone="info">{t('admin:active')}</Badge> : <Badge tone="danger">{t('admin:inactive')}</Badge>}
                 </td>
                 <td className="px-3 py-2">
-                  <Button variant="ghost" data-testid="org-edit" aria-label={t('admin:orgs.editLabel', { name: o.name })} onClick={() => setEditing(o)}>
-                    {t('admin:edit')}
+                  <Button variant="ghost" data-testid="org-edit" onClick={() => setEditing(o)}>
+                    <Target text={t('admin:edit')} name={o.name} />
                   </Button>
                 </td>
               </tr>

@@ -10,6 +10,7 @@ import { useMe } from '../../shared/session/session';
 import { Button } from '../../shared/ui/Button';
 import { Badge, Dialog, ErrorAlert, Notice, Panel } from '../../shared/ui/feedback';
 import { SelectField, TextField } from '../../shared/ui/fields';
+import { Target } from './Target';
 import { assignableRoles, canManage, LOGIN_ID_PATTERN, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from './admin-rules';
 
 const PAGE_SIZE = 50;
@@ -103,27 +104,25 @@ export function UsersPanel() {
                   <td className="px-3 py-2">
                     {manageable && (
                       <span className="flex flex-wrap gap-1">
-                        <Button variant="ghost" className="min-h-9 px-2 py-1" aria-label={t('admin:users.editLabel', { name: u.displayName })} onClick={() => setEditing(u)}>
-                          {t('admin:edit')}
+                        <Button variant="ghost" className="min-h-9 px-2 py-1" onClick={() => setEditing(u)}>
+                          <Target text={t('admin:edit')} name={u.displayName} />
                         </Button>
                         <Button
                           variant="ghost"
                           className="min-h-9 px-2 py-1"
                           data-testid="user-reset-password"
-                          aria-label={t('admin:users.resetLabel', { name: u.displayName })}
                           onClick={() => setResetting(u)}
                         >
-                          {t('admin:users.reset')}
+                          <Target text={t('admin:users.reset')} name={u.displayName} />
                         </Button>
                         {u.active && u.id !== me.user.id && (
                           <Button
                             variant="ghost"
                             className="min-h-9 px-2 py-1 text-error-2"
                             data-testid="user-deactivate"
-                            aria-label={t('admin:users.deactivateLabel', { name: u.displayName })}
                             onClick={() => setDeactivating(u)}
                           >
-                            {t('admin:users.deactivate')}
+                            <Target text={t('admin:users.deactivate')} name={u.displayName} />
                           </Button>
                         )}
                         {!u.active && <ReactivateButton user={u} />}
@@ -171,8 +170,8 @@ function ReactivateButton({ user }: { user: UserJson }) {
   const patch = useUserPatch(user);
   return (
     <>
-      <Button variant="ghost" className="min-h-9 px-2 py-1" disabled={patch.isPending} aria-label={t('users.activateLabel', { name: user.displayName })} onClick={() => patch.mutate({ active: true })}>
-        {t('users.activate')}
+      <Button variant="ghost" className="min-h-9 px-2 py-1" disabled={patch.isPending} onClick={() => patch.mutate({ active: true })}>
+        <Target text={t('users.activate')} name={user.displayName} />
       </Button>
       <AdminError error={patch.error} />
     </>

@@ -220,7 +220,7 @@ export function AuditPage() {
             <thead className="bg-solid-gray-50 text-left">
               <tr>
                 {(['at', 'actor', 'organisation', 'action', 'outcome', 'recipient', 'legalBasis', 'fieldGroups'] as const).map((c) => (
-                  <th key={c} scope="col" className="border-b border-solid-gray-200 px-3 py-2 font-bold">
+                  <th key={c} scope="col" className="whitespace-nowrap border-b border-solid-gray-200 px-3 py-2 font-bold">
                     {t(`audit:table.${c}`)}
                   </th>
                 ))}
@@ -241,13 +241,13 @@ export function AuditPage() {
                     {t(`audit:actions.${e.action}`, { defaultValue: e.action })}
                     <span className="block font-mono text-xs text-solid-gray-700">{e.action}</span>
                   </td>
-                  <td className="px-3 py-2">
+                  <td className="whitespace-nowrap px-3 py-2">
                     <span className={e.outcome === 'allowed' ? '' : 'font-bold text-error-2'}>{t(`audit:outcomes.${e.outcome}`, { defaultValue: e.outcome })}</span>
                   </td>
                   <td className="px-3 py-2">
                     <RecipientCell event={e} onShow={showRecipient} />
                   </td>
-                  <td className="px-3 py-2">{e.legalBasis ? t(`common:values.legalBasis.${e.legalBasis}`, { defaultValue: e.legalBasis }) : '—'}</td>
+                  <td className="px-3 py-2">{e.legalBasis ? t([`audit:legalBasis.${e.legalBasis}`, `common:values.legalBasis.${e.legalBasis}`], { defaultValue: e.legalBasis }) : '—'}</td>
                   <td className="px-3 py-2">{e.fieldGroups?.length ? e.fieldGroups.map((g) => t(`common:fieldGroups.${g}`, { defaultValue: g })).join('、') : '—'}</td>
                 </tr>
               ))}
