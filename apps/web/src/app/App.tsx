@@ -13,8 +13,10 @@ function createQueryClient() {
         // 4xx answers are final (403, 404 …); only connection trouble and 5xx are worth a retry.
         retry: (count, error) => count < 2 && (!(error instanceof ApiError) || error.status === 0 || error.status >= 500),
         refetchOnWindowFocus: false,
+        // Always try: a request that cannot go out fails with a clear "offline" message instead of waiting silently.
+        networkMode: 'always',
       },
-      mutations: { retry: false },
+      mutations: { retry: false, networkMode: 'always' },
     },
   });
 }

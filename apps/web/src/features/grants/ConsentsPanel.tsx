@@ -1,28 +1,26 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CONSENT_METHODS, CONSENT_SIGNATORIES, type ConsentJson, FIELD_GROUPS, type Page } from '#libs/contracts/index.js';
+import { CONSENT_METHODS, CONSENT_SIGNATORIES, type ConsentJson, FIELD_GROUPS } from '#libs/contracts/index.js';
 import { api, newIdempotencyKey } from '../../shared/api/client';
 import { useOrganisations } from '../../shared/api/organisations';
 import { queryKeys } from '../../shared/api/query-keys';
 import { formatDate, formatDateTime, tokyoParts } from '../../shared/format/wareki';
 import { useMe } from '../../shared/session/session';
 import { Button } from '../../shared/ui/Button';
-import { Badge, ErrorAlert, Panel } from '../../shared/ui/feedback';
+import { Badge, ErrorAlert } from '../../shared/ui/feedback';
 import { Checkbox, SelectField, TextField } from '../../shared/ui/fields';
+import { FormActions, ListPanelWithCreate } from '../../shared/ui/forms';
 import { groupsText } from './grant-labels';
 import { parseValidUntil } from './grant-time';
+import { useConsents } from './queries';
 
 /** 本人同意: record, list, withdraw (which revokes every grant resting on the consent). Lead organisation only. */
 export function ConsentsPanel({ recipientId }: { recipientId: string }) {
   const { t, i18n } = useTranslation(['grants', 'common']);
   const organisations = useOrganisations();
   const queryClient = useQueryClient();
-  const [creating, setCreating] = useState(false);
-  const consents = useQuery({
-    queryKey: queryKeys.consents(recipientId),
-    queryFn: ({ signal }) => api.get<Page<ConsentJson>>(`/recipients/${recipientId}/consents?limit=200`, signal),
-  });
+  const consents = useConsents(recipientId);
   const withdraw = useMutation({
     mutationFn: (consentId: string) => api.post<ConsentJson>(`/recipients/${recipientId}/consents/${consentId}/withdraw`, {}),
     onSuccess: () => {
@@ -31,20 +29,16 @@ export function ConsentsPanel({ recipientId }: { recipientId: string }) {
     },
   });
   return (
-    <Panel
+    <ListPanelWithCreate
       title={t('grants:consents.title')}
       testId="consents-panel"
-      actions={
-        !creating && (
-          <Button data-testid="consent-create" onClick={() => setCreating(true)}>
-            {t('grants:consents.open')}
-          </Button>
-        )
-      }
+      openLabel={t('grants:consents.open')}
+      openTestId="consent-create"
+      form={(onDone) => <CreateConsent recipientId={recipientId} onDone={onDone} />}
+      error={consents.error ?? withdraw.error}
+      empty={consents.data?.items.length === 0}
+      emptyText={t('grants:consents.empty')}
     >
-      {creating && <CreateConsent recipientId={recipientId} onDone={() => setCreating(false)} />}
-      <ErrorAlert error={consents.error ?? withdraw.error ?? undefined} />
-      {consents.data && consents.data.items.length === 0 && <p>{t('grants:consents.empty')}</p>}
       <ul className="flex flex-col gap-3">
         {(consents.data?.items ?? []).map((c) => (
           <li key={c.id} data-testid="consent-row" data-consent-id={c.id} className="rounded-8 border border-solid-gray-200 p-3">
@@ -73,7 +67,7 @@ export function ConsentsPanel({ recipientId }: { recipientId: string }) {
           </li>
         ))}
       </ul>
-    </Panel>
+    </ListPanelWithCreate>
   );
 }
 
@@ -175,14 +169,7 @@ function CreateConsent({ recipientId, onDone }: { recipientId: string; onDone: (
       <TextField label={t('grants:consents.documentReference')} value={documentReference} onChange={(e) => setDocumentReference(e.target.value)} />
       <TextField label={t('grants:fields.validUntil')} hint={t('grants:create.validUntilHint')} value={validUntil} onChange={(e) => setValidUntil(e.target.value)} />
       <ErrorAlert error={create.error ?? undefined}>{problem ?? undefined}</ErrorAlert>
-      <div className="flex gap-2">
-        <Button type="submit" data-testid="consent-submit" disabled={create.isPending}>
-          {t('grants:consents.submit')}
-        </Button>
-        <Button variant="secondary" onClick={onDone}>
-          {t('common:cancel')}
-        </Button>
-      </div>
+      <FormActions submitLabel={t('grants:consents.submit')} submitTestId="consent-submit" pending={create.isPending} onCancel={onDone} />
     </form>
   );
 }

@@ -1,44 +1,37 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type ConsentJson, FIELD_GROUPS, GRANT_PERMISSIONS, type GrantJson, LEGAL_BASES, type Page } from '#libs/contracts/index.js';
+import { FIELD_GROUPS, GRANT_PERMISSIONS, type GrantJson, LEGAL_BASES } from '#libs/contracts/index.js';
 import { api, newIdempotencyKey } from '../../shared/api/client';
 import { useOrganisations } from '../../shared/api/organisations';
 import { queryKeys } from '../../shared/api/query-keys';
-import { formatDateTime } from '../../shared/format/wareki';
 import { useMe } from '../../shared/session/session';
 import { Button } from '../../shared/ui/Button';
-import { Badge, ErrorAlert, Panel } from '../../shared/ui/feedback';
+import { Badge, ErrorAlert } from '../../shared/ui/feedback';
 import { Checkbox, SelectField, TextField } from '../../shared/ui/fields';
-import { basisText, groupsText, permissionsText } from './grant-labels';
+import { FormActions, ListPanelWithCreate, ReasonForm } from '../../shared/ui/forms';
+import { GrantDetails } from './GrantDetails';
 import { grantState, parseValidUntil } from './grant-time';
+import { useConsents, useGrants } from './queries';
 
 const STATE_TONE = { active: 'info', pending: 'neutral', expired: 'neutral', revoked: 'danger' } as const;
 
 /** The lead organisation's grants on this recipient: create (with legal basis), list with state, revoke with a reason. */
 export function GrantsPanel({ recipientId }: { recipientId: string }) {
-  const { t, i18n } = useTranslation(['grants', 'common']);
+  const { t } = useTranslation(['grants', 'common']);
   const organisations = useOrganisations();
-  const [creating, setCreating] = useState(false);
-  const grants = useQuery({
-    queryKey: queryKeys.grants(recipientId),
-    queryFn: ({ signal }) => api.get<Page<GrantJson>>(`/recipients/${recipientId}/grants?limit=200`, signal),
-  });
+  const grants = useGrants(recipientId);
   return (
-    <Panel
+    <ListPanelWithCreate
       title={t('grants:title')}
       testId="grants-panel"
-      actions={
-        !creating && (
-          <Button data-testid="grant-create" onClick={() => setCreating(true)}>
-            {t('grants:create.open')}
-          </Button>
-        )
-      }
+      openLabel={t('grants:create.open')}
+      openTestId="grant-create"
+      form={(onDone) => <CreateGrant recipientId={recipientId} onDone={onDone} />}
+      error={grants.error}
+      empty={grants.data?.items.length === 0}
+      emptyText={t('grants:empty')}
     >
-      {creating && <CreateGrant recipientId={recipientId} onDone={() => setCreating(false)} />}
-      <ErrorAlert error={grants.error ?? undefined} />
-      {grants.data && grants.data.items.length === 0 && <p>{t('grants:empty')}</p>}
       <ul className="flex flex-col gap-3">
         {(grants.data?.items ?? []).map((g) => {
           const state = grantState(g);
@@ -50,30 +43,13 @@ export function GrantsPanel({ recipientId }: { recipientId: string }) {
                   {t(`grants:state.${state}`)}
                 </Badge>
               </div>
-              <dl className="mt-1 grid grid-cols-[minmax(7rem,auto)_1fr] gap-x-3 text-sm">
-                <dt className="font-bold">{t('grants:fields.groups')}</dt>
-                <dd>{groupsText(t, g.fieldGroups)}</dd>
-                <dt className="font-bold">{t('grants:fields.permissions')}</dt>
-                <dd>{permissionsText(t, g.permissions)}</dd>
-                <dt className="font-bold">{t('grants:fields.basis')}</dt>
-                <dd>{basisText(t, g)}</dd>
-                <dt className="font-bold">{t('grants:fields.validUntil')}</dt>
-                <dd>{g.validUntil ? formatDateTime(g.validUntil, i18n.language) : t('grants:noEnd')}</dd>
-                {g.revokedAt && (
-                  <>
-                    <dt className="font-bold">{t('grants:fields.revokedAt')}</dt>
-                    <dd>
-                      {formatDateTime(g.revokedAt, i18n.language)} {g.revokeReason && `（${g.revokeReason}）`}
-                    </dd>
-                  </>
-                )}
-              </dl>
+              <GrantDetails grant={g} />
               {state === 'active' || state === 'pending' ? <RevokeGrant grant={g} /> : null}
             </li>
           );
         })}
       </ul>
-    </Panel>
+    </ListPanelWithCreate>
   );
 }
 
@@ -81,9 +57,8 @@ function RevokeGrant({ grant }: { grant: GrantJson }) {
   const { t } = useTranslation(['grants', 'common']);
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
   const revoke = useMutation({
-    mutationFn: () => api.post<GrantJson>(`/recipients/${grant.recipientId}/grants/${grant.id}/revoke`, { reason }),
+    mutationFn: (reason: string) => api.post<GrantJson>(`/recipients/${grant.recipientId}/grants/${grant.id}/revoke`, { reason }),
     onSuccess: () => {
       setOpen(false);
       void queryClient.invalidateQueries({ queryKey: queryKeys.grants(grant.recipientId) });
@@ -96,23 +71,17 @@ function RevokeGrant({ grant }: { grant: GrantJson }) {
       </Button>
     );
   }
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (reason.trim()) revoke.mutate();
-  };
   return (
-    <form onSubmit={submit} className="mt-2 flex flex-col gap-2" aria-label={t('grants:revoke.open')}>
-      <TextField label={t('grants:revoke.reason')} data-testid="grant-revoke-reason" required value={reason} onChange={(e) => setReason(e.target.value)} />
-      <ErrorAlert error={revoke.error ?? undefined} />
-      <div className="flex gap-2">
-        <Button type="submit" variant="danger" data-testid="grant-revoke-confirm" disabled={revoke.isPending || !reason.trim()}>
-          {t('grants:revoke.confirm')}
-        </Button>
-        <Button variant="secondary" onClick={() => setOpen(false)}>
-          {t('common:cancel')}
-        </Button>
-      </div>
-    </form>
+    <ReasonForm
+      title={t('grants:revoke.open')}
+      reasonLabel={t('grants:revoke.reason')}
+      confirmLabel={t('grants:revoke.confirm')}
+      testIds={{ reason: 'grant-revoke-reason', confirm: 'grant-revoke-confirm' }}
+      pending={revoke.isPending}
+      error={revoke.error}
+      onConfirm={(reason) => revoke.mutate(reason)}
+      onCancel={() => setOpen(false)}
+    />
   );
 }
 
@@ -121,10 +90,7 @@ function CreateGrant({ recipientId, onDone }: { recipientId: string; onDone: () 
   const me = useMe();
   const organisations = useOrganisations();
   const queryClient = useQueryClient();
-  const consents = useQuery({
-    queryKey: queryKeys.consents(recipientId),
-    queryFn: ({ signal }) => api.get<Page<ConsentJson>>(`/recipients/${recipientId}/consents?limit=200`, signal),
-  });
+  const consents = useConsents(recipientId);
   const [org, setOrg] = useState('');
   const [groups, setGroups] = useState<string[]>(['basic']);
   const [permissions, setPermissions] = useState<string[]>(['notes.read']);
@@ -240,14 +206,7 @@ function CreateGrant({ recipientId, onDone }: { recipientId: string; onDone: () 
         onChange={(e) => setValidUntil(e.target.value)}
       />
       <ErrorAlert error={create.error ?? undefined}>{problem ?? undefined}</ErrorAlert>
-      <div className="flex gap-2">
-        <Button type="submit" data-testid="grant-submit" disabled={create.isPending}>
-          {t('grants:create.submit')}
-        </Button>
-        <Button variant="secondary" onClick={onDone}>
-          {t('common:cancel')}
-        </Button>
-      </div>
+      <FormActions submitLabel={t('grants:create.submit')} submitTestId="grant-submit" pending={create.isPending} onCancel={onDone} />
     </form>
   );
 }

@@ -11,6 +11,7 @@ import { useMe } from '../../shared/session/session';
 import { Button } from '../../shared/ui/Button';
 import { Badge, ErrorAlert } from '../../shared/ui/feedback';
 import { SelectField, TextArea, TextField } from '../../shared/ui/fields';
+import { FormActions, ReasonForm } from '../../shared/ui/forms';
 
 const SENSITIVITY_TONE = { normal: 'neutral', sensitive: 'warning', author_org_only: 'danger' } as const;
 
@@ -120,14 +121,7 @@ function EditNote({ note, onDone }: { note: NoteJson; onDone: () => void }) {
       <TextField label={t('notes:noteTitle')} value={draft.title} onChange={set('title')} />
       <TextArea label={t('notes:body')} data-testid="note-edit-body" rows={4} value={draft.body} onChange={set('body')} />
       <ErrorAlert error={save.error ?? undefined} />
-      <div className="flex gap-2">
-        <Button type="submit" data-testid="note-edit-save" disabled={save.isPending}>
-          {t('common:save')}
-        </Button>
-        <Button variant="secondary" onClick={onDone}>
-          {t('common:cancel')}
-        </Button>
-      </div>
+      <FormActions submitLabel={t('common:save')} submitTestId="note-edit-save" pending={save.isPending} onCancel={onDone} />
     </form>
   );
 }
@@ -135,30 +129,23 @@ function EditNote({ note, onDone }: { note: NoteJson; onDone: () => void }) {
 function RetractNote({ note, onDone }: { note: NoteJson; onDone: () => void }) {
   const { t } = useTranslation(['notes', 'common']);
   const store = useStoreNote(note.recipientId);
-  const [reason, setReason] = useState('');
   const retract = useMutation({
-    mutationFn: () => api.post<NoteJson>(`/recipients/${note.recipientId}/notes/${note.id}/retract`, { reason }),
+    mutationFn: (reason: string) => api.post<NoteJson>(`/recipients/${note.recipientId}/notes/${note.id}/retract`, { reason }),
     onSuccess: (saved) => {
       store(saved);
       onDone();
     },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (reason.trim()) retract.mutate();
-  };
   return (
-    <form onSubmit={submit} className="mt-2 flex flex-col gap-2" aria-label={t('notes:retract')}>
-      <TextField label={t('notes:retractReasonLabel')} data-testid="note-retract-reason" required value={reason} onChange={(e) => setReason(e.target.value)} />
-      <ErrorAlert error={retract.error ?? undefined} />
-      <div className="flex gap-2">
-        <Button type="submit" variant="danger" data-testid="note-retract-confirm" disabled={retract.isPending || !reason.trim()}>
-          {t('notes:retractConfirm')}
-        </Button>
-        <Button variant="secondary" onClick={onDone}>
-          {t('common:cancel')}
-        </Button>
-      </div>
-    </form>
+    <ReasonForm
+      title={t('notes:retract')}
+      reasonLabel={t('notes:retractReasonLabel')}
+      confirmLabel={t('notes:retractConfirm')}
+      testIds={{ reason: 'note-retract-reason', confirm: 'note-retract-confirm' }}
+      pending={retract.isPending}
+      error={retract.error}
+      onConfirm={(reason) => retract.mutate(reason)}
+      onCancel={onDone}
+    />
   );
 }

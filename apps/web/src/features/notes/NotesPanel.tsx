@@ -3,7 +3,6 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONTACT_TYPES, NOTE_SENSITIVITIES, type NoteJson, type Page, type RecipientJson } from '#libs/contracts/index.js';
 import { ApiError, api, newIdempotencyKey, query } from '../../shared/api/client';
-import { useOrganisations } from '../../shared/api/organisations';
 import { queryKeys } from '../../shared/api/query-keys';
 import { fromTokyoInput, toTokyoInput } from '../../shared/format/wareki';
 import { upsertNote } from '../../shared/live/live-reducer';

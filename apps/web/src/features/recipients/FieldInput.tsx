@@ -3,18 +3,8 @@ import { CERTIFICATE_TYPES } from '#libs/contracts/index.js';
 import { useOrganisations } from '../../shared/api/organisations';
 import { Button } from '../../shared/ui/Button';
 import { Checkbox, SelectField, TextArea, TextField } from '../../shared/ui/fields';
-import { FIELD_KINDS } from './recipient-values';
+import { type Certificate, type Contact, FIELD_KINDS } from './recipient-values';
 
-interface Contact {
-  name: string;
-  relationship?: string | null;
-  phone?: string | null;
-  isKeyPerson?: boolean;
-}
-interface Certificate {
-  type: string;
-  grade: string;
-}
 
 /** The edit control of one recipient field (`input-<fieldName>`), labelled with the field's name. */
 export function FieldInput({ field, value, onChange }: { field: string; value: unknown; onChange: (value: unknown) => void }) {

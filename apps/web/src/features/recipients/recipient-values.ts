@@ -49,13 +49,13 @@ export const FIELD_KINDS: Record<string, FieldKind> = {
   primaryPhysician: { kind: 'text' },
 };
 
-interface EmergencyContact {
+export interface Contact {
   name: string;
   relationship?: string | null;
   phone?: string | null;
   isKeyPerson?: boolean;
 }
-interface Certificate {
+export interface Certificate {
   type: string;
   grade: string;
 }
@@ -80,7 +80,7 @@ export function displayValue(
     case 'organisation':
       return organisationName(String(value));
     case 'contacts':
-      return (value as EmergencyContact[])
+      return (value as Contact[])
         .map((c) => [c.name, c.relationship && `(${c.relationship})`, c.phone, c.isKeyPerson && `［${t('common:values.keyPerson')}］`].filter(Boolean).join(' '))
         .join(' / ');
     case 'certificates':
