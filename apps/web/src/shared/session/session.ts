@@ -147,6 +147,18 @@ export const session = {
     end(reason, true);
   },
 
+  /**
+   * Whether the session still stands after the server refused or closed something (the live connection): a token
+   * refresh answers it. A refused refresh (user or organisation deactivated, session ended elsewhere) ends the
+   * session in this tab at once, so its open screens leave personal data behind no longer than that round trip.
+   */
+  async revalidate(): Promise<boolean> {
+    if (state.status !== 'authenticated') return false;
+    if (await refresh()) return true;
+    if (state.status === 'authenticated') end('expired', false);
+    return false;
+  },
+
   /** Called by the idle watcher. */
   idleFor: () => Date.now() - lastActivity,
   touched,
