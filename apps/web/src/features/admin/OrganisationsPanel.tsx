@@ -7,7 +7,7 @@ import { useOrganisations } from '../../shared/api/organisations';
 import { queryKeys } from '../../shared/api/query-keys';
 import { Button } from '../../shared/ui/Button';
 import { Badge, Dialog, ErrorAlert, Notice, Panel } from '../../shared/ui/feedback';
-import { Target } from './Target';
+import { DialogActions, Target } from './admin-ui';
 import { Checkbox, SelectField, TextField } from '../../shared/ui/fields';
 
 /** system_admin: every organisation (name, kind, active), create and edit. */
@@ -130,14 +130,7 @@ function OrganisationEditDialog({ organisation, onClose }: { organisation: Organ
         <Checkbox label={t('admin:orgs.activeToggle')} checked={active} onChange={(e) => setActive(e.target.checked)} />
         {!active && organisation.active && <Notice tone="warning">{t('admin:orgs.deactivateWarning')}</Notice>}
         <ErrorAlert error={save.error} />
-        <div className="flex gap-3">
-          <Button type="submit" data-testid="org-save" disabled={save.isPending}>
-            {t('common:save')}
-          </Button>
-          <Button variant="secondary" onClick={onClose}>
-            {t('common:cancel')}
-          </Button>
-        </div>
+        <DialogActions label={t('common:save')} testId="org-save" pending={save.isPending} onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -10,7 +10,7 @@ import { useMe } from '../../shared/session/session';
 import { Button } from '../../shared/ui/Button';
 import { Badge, Dialog, ErrorAlert, Notice, Panel } from '../../shared/ui/feedback';
 import { SelectField, TextField } from '../../shared/ui/fields';
-import { Target } from './Target';
+import { DialogActions, Target } from './admin-ui';
 import { assignableRoles, canManage, LOGIN_ID_PATTERN, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from './admin-rules';
 
 const PAGE_SIZE = 50;
@@ -292,14 +292,7 @@ function UserEditDialog({ user, onClose }: { user: UserJson; onClose: () => void
           options={assignableRoles(me.user.role).map((r) => ({ value: r, label: t(`common:roles.${r}`) }))}
         />
         <AdminError error={save.error} />
-        <div className="flex gap-3">
-          <Button type="submit" disabled={save.isPending}>
-            {t('common:save')}
-          </Button>
-          <Button variant="secondary" onClick={onClose}>
-            {t('common:cancel')}
-          </Button>
-        </div>
+        <DialogActions label={t('common:save')} pending={save.isPending} onCancel={onClose} />
       </form>
     </Dialog>
   );
@@ -330,14 +323,7 @@ function ResetPasswordDialog({ user, onClose }: { user: UserJson; onClose: () =>
           <p>{t('admin:users.resetExplain')}</p>
           <PasswordField label={t('admin:users.newPassword')} testId="user-new-password" value={password} loginId={user.loginId} onChange={setPassword} />
           <AdminError error={reset.error} />
-          <div className="flex gap-3">
-            <Button type="submit" data-testid="user-reset-confirm" disabled={reset.isPending}>
-              {t('admin:users.resetSubmit')}
-            </Button>
-            <Button variant="secondary" onClick={onClose}>
-              {t('common:cancel')}
-            </Button>
-          </div>
+          <DialogActions label={t('admin:users.resetSubmit')} testId="user-reset-confirm" pending={reset.isPending} onCancel={onClose} />
         </form>
       )}
     </Dialog>
@@ -351,14 +337,14 @@ function DeactivateDialog({ user, onClose }: { user: UserJson; onClose: () => vo
     <Dialog open title={t('admin:users.deactivateTitle', { name: user.displayName })} onClose={onClose} testId="user-deactivate-dialog">
       <p>{t('admin:users.deactivateExplain', { name: user.displayName, loginId: user.loginId })}</p>
       <AdminError error={deactivate.error} />
-      <div className="flex gap-3">
-        <Button variant="danger" data-testid="user-deactivate-confirm" disabled={deactivate.isPending} onClick={() => deactivate.mutate({ active: false })}>
-          {t('admin:users.deactivateConfirm')}
-        </Button>
-        <Button variant="secondary" onClick={onClose}>
-          {t('common:cancel')}
-        </Button>
-      </div>
+      <DialogActions
+        danger
+        label={t('admin:users.deactivateConfirm')}
+        testId="user-deactivate-confirm"
+        pending={deactivate.isPending}
+        onCancel={onClose}
+        onConfirm={() => deactivate.mutate({ active: false })}
+      />
     </Dialog>
   );
 }
