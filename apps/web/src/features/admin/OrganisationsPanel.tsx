@@ -35,7 +35,7 @@ export function OrganisationsPanel() {
                   {o.name}
                 </th>
                 <td className="px-3 py-2">{t(`common:orgKinds.${o.kind}`)}</td>
-                <td className="px-3 py-2">
+                <td className="whitespace-nowrap px-3 py-2">
                   {o.active ? <Badge tone="info">{t('admin:active')}</Badge> : <Badge tone="danger">{t('admin:inactive')}</Badge>}
                 </td>
                 <td className="px-3 py-2">

@@ -97,7 +97,7 @@ export function UsersPanel() {
                   <td className="px-3 py-2 font-mono">{u.loginId}</td>
                   <td className="px-3 py-2">{t(`common:roles.${u.role}`)}</td>
                   <td className="px-3 py-2">{organisations.name(u.organisationId)}</td>
-                  <td className="px-3 py-2">
+                  <td className="whitespace-nowrap px-3 py-2">
                     {u.active ? <Badge tone="info">{t('admin:active')}</Badge> : <Badge tone="danger">{t('admin:inactive')}</Badge>}
                   </td>
                   <td className="px-3 py-2">{u.lastLoginAt ? formatDateTime(u.lastLoginAt, lang) : t('admin:users.never')}</td>
