@@ -105,10 +105,12 @@ export class AuditVerifier {
       );
       let start: Position = { seq: 0, hash: GENESIS_HASH };
       let fullReason: FullRunReason | undefined;
-      let checkpoint: (Position & { snapshot: string }) | undefined;
+      // Every run, full or not, holds the chain to the last verified position: a chain rewritten consistently
+      // recomputes without a break, but not to the hash verified then (and a full run must not bless it).
+      const checkpoint = await this.latestCheckpoint(em);
+      const anchored = checkpoint ? await this.anchorHolds(em, checkpoint) : true;
       if (requested === 'incremental') {
-        checkpoint = await this.latestCheckpoint(em);
-        fullReason = checkpoint ? await this.verifiedPartChanged(em, checkpoint) : 'no_checkpoint';
+        fullReason = !checkpoint ? 'no_checkpoint' : !anchored ? 'checkpoint_mismatch' : await this.verifiedPartChanged(em, checkpoint);
         if (checkpoint && !fullReason) start = checkpoint;
       }
       const mode: VerifyMode = start.seq > 0 ? 'incremental' : 'full';
@@ -122,7 +124,7 @@ export class AuditVerifier {
       }
       // The chain recomputes, yet the hash at the checkpoint's seq is not the one verified then: rewritten
       // consistently from some earlier point on. The event at that seq is where the evidence is.
-      if (result.ok && fullReason === 'checkpoint_mismatch' && checkpoint) {
+      if (result.ok && !anchored && checkpoint) {
         const [at] = await em.query(`SELECT event_id::text AS id FROM audit_seals WHERE seq = $1`, [checkpoint.seq]);
         result = { ...result, ok: false, firstBrokenId: at?.id ?? null, firstBrokenSeq: checkpoint.seq, reason: 'checkpoint_mismatch' };
       }
@@ -139,20 +141,24 @@ export class AuditVerifier {
 
   private async latestCheckpoint(em: EntityManager): Promise<(Position & { snapshot: string }) | undefined> {
     const [row] = await em.query(
-      `SELECT seq::text AS seq, hash, snapshot::text AS snapshot FROM audit_checkpoints ORDER BY seq DESC, verified_at DESC LIMIT 1`,
+      `SELECT c.seq::text AS seq, c.hash, c.snapshot::text AS snapshot FROM audit_checkpoints c ORDER BY c.seq DESC, c.verified_at DESC LIMIT 1`,
     );
     return row ? { seq: Number(row.seq), hash: row.hash, snapshot: row.snapshot } : undefined;
   }
 
   /**
    * Whether the part a checkpoint covers (seq ≤ its seq) is still exactly what was verified, without hashing it
-   * again: the seal at its seq still has its hash, every seq up to it still has its seal and event, and no seal or
+   * again (its anchor holds, see anchorHolds): every seq up to it still has its seal and event, and no seal or
    * event there was written by a transaction the checkpoint's snapshot did not see (an UPDATE, or a DELETE and
    * INSERT, gives the row a new xmin, whoever does it and whatever the triggers).
    */
-  private async verifiedPartChanged(em: EntityManager, checkpoint: Position & { snapshot: string }): Promise<FullRunReason | undefined> {
+  /** The seal at the checkpoint's seq still has the hash verified then (a truncated tail has no seal there at all). */
+  private async anchorHolds(em: EntityManager, checkpoint: Position): Promise<boolean> {
     const [anchor] = await em.query(`SELECT hash FROM audit_seals WHERE seq = $1`, [checkpoint.seq]);
-    if (!anchor || anchor.hash !== checkpoint.hash) return 'checkpoint_mismatch';
+    return anchor?.hash === checkpoint.hash;
+  }
+
+  private async verifiedPartChanged(em: EntityManager, checkpoint: Position & { snapshot: string }): Promise<FullRunReason | undefined> {
     const [{ count }] = await em.query(`SELECT count(*)::text AS count FROM audit_seals WHERE seq <= $1`, [checkpoint.seq]);
     if (Number(count) !== checkpoint.seq) return 'verified_part_changed';
     const changed = await em.query(

@@ -43,7 +43,7 @@ export function resourceTypeOf(route: string): string {
     .filter((segment) => segment && !segment.startsWith(':'));
   let last = fixed.at(-1) ?? 'unknown';
   // One-way actions (…/revoke, …/withdraw, …/retract) name the resource before them.
-  if (['revoke', 'withdraw', 'retract', 'history', 'verify', 'logout', 'password', 'refresh'].includes(last) && fixed.length > 1) {
+  if (['revoke', 'withdraw', 'retract', 'history', 'verify', 'verify-jobs', 'print', 'logout', 'password', 'refresh'].includes(last) && fixed.length > 1) {
     last = fixed.at(-2)!;
   }
   return RESOURCE_TYPES[last] ?? last;

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { AuditService } from '#libs/audit/index.js';
 import type { RecipientPrintJson } from '#libs/contracts/index.js';
 import type { Caller } from '#libs/platform/index.js';
 import { NotesService } from './notes.service.js';
@@ -20,7 +19,6 @@ export class RecipientPrintService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly recipients: RecipientsService,
     private readonly notes: NotesService,
-    private readonly audit: AuditService,
   ) {}
 
   print(caller: Caller, id: string): Promise<RecipientPrintJson> {
@@ -42,16 +40,7 @@ export class RecipientPrintService {
         users: Object.fromEntries((users as { id: string; name: string }[]).map((u) => [u.id, u.name])),
         organisations: Object.fromEntries((organisations as { id: string; name: string }[]).map((o) => [o.id, o.name])),
       };
-      await this.audit.record(em, caller, {
-        action: 'recipient.print',
-        resourceType: 'recipient',
-        resourceId: id,
-        recipientId: id,
-        fieldGroups: access.fieldGroups,
-        legalBasis: access.legalBasis,
-        grantId: access.grantIds[0] ?? null,
-        details: { noteIds: notes.map((n) => n.id), ...(access.grantIds.length > 1 ? { grantIds: access.grantIds } : {}) },
-      });
+      await this.recipients.recordRead(em, caller, 'recipient.print', id, access, { noteIds: notes.map((n) => n.id) });
       return {
         recipient,
         notes,

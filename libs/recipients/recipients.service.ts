@@ -207,7 +207,8 @@ export class RecipientsService {
     });
   }
 
-  private recordRead(em: EntityManager, caller: Caller, action: string, id: string, access: ResolvedAccess, details?: Record<string, unknown>) {
+  /** The event of a read of one recipient: its field groups, the legal basis and grant(s) the access rests on. */
+  recordRead(em: EntityManager, caller: Caller, action: string, id: string, access: ResolvedAccess, details?: Record<string, unknown>) {
     return this.audit.record(em, caller, {
       action,
       resourceType: 'recipient',

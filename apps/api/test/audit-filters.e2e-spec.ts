@@ -187,7 +187,11 @@ describe('audit lists: case numbers, login ids, JST days, names beside events, J
       const read = rows.find((r) => r[header.indexOf('action')] === 'recipient.read')!;
       expect(read.slice(-5)).toEqual(['Test caseworker', 'Kaigo.Filter', leadOrgName, recipient.caseNumber, null]);
 
-      for (const ask of [{ query: '&headers=ja', headers: {} }, { query: '', headers: { 'accept-language': 'ja,en;q=0.8' } }]) {
+      const asks: { query: string; headers: Record<string, string> }[] = [
+        { query: '&headers=ja', headers: {} },
+        { query: '', headers: { 'accept-language': 'ja,en;q=0.8' } },
+      ];
+      for (const ask of asks) {
         const ja = await t.get(`/audit-events?format=csv&expand=names${ask.query}`, auditor.token, ask.headers);
         // (fetch's text() drops the byte order mark; the bytes are checked below)
         expect(ja.text.replace(/^\uFEFF/, '').startsWith('連番,イベントID,日時(UTC),日時(日本時間),操作者ID,')).toBe(true);
