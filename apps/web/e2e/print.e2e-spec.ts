@@ -8,7 +8,6 @@ const HIDDEN_VALUES = [
   FULL_RECIPIENT.email,
   '髙橋 一郎',
   '090-0000-0000',
-  'disabilityCertificates',
   FULL_RECIPIENT.assistanceCaseworker,
   FULL_RECIPIENT.healthNotes,
   FULL_RECIPIENT.primaryPhysician,
@@ -65,6 +64,10 @@ describe('browser: the printable record', () => {
     for (const { url, body } of w.bodies) for (const value of HIDDEN_VALUES) expect({ url, has: body.includes(value) }).toEqual({ url, has: false });
     for (const frame of w.frames) for (const value of HIDDEN_VALUES) expect(frame.includes(value)).toBe(false);
     expect(w.bodies.some((b) => b.body.includes('作成機関だけが読む記録'))).toBe(false);
+    const printed = w.bodies.find((b) => b.url.endsWith(`/api/v1/recipients/${r.id}/print`))!;
+    expect(Object.keys(JSON.parse(printed.body).recipient)).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/^(address|phone|disabilityCertificates|publicAssistance|healthNotes)$/)]),
+    );
 
     // The printout is an audit event naming the printed groups.
     const events = await env.api.auditEvents(`action = 'recipient.print' AND actor_user_id = $1`, [partner.id]);
