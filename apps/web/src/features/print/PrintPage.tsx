@@ -112,7 +112,7 @@ export function PrintPage() {
               </table>
             ) : (
               <p data-testid={`print-group-${group}-locked`} className="border border-dashed border-solid-gray-536 px-2 py-1 text-sm">
-                🔒 {t('recipients:record.locked')}
+                {t('recipients:record.locked')}
               </p>
             )}
           </section>
@@ -163,7 +163,7 @@ export function PrintPage() {
               </table>
             )
           ) : (
-            <p className="border border-dashed border-solid-gray-536 px-2 py-1 text-sm">🔒 {t('print:notesLocked')}</p>
+            <p className="border border-dashed border-solid-gray-536 px-2 py-1 text-sm">{t('print:notesLocked')}</p>
           )}
         </section>
 
