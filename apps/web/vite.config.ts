@@ -24,6 +24,8 @@ export default defineConfig({
     target: 'es2022',
     reportCompressedSize: false,
     rolldownOptions: {
+      // A loaded build machine makes every plugin look slow; the timing report would only be noise in `npm start`.
+      checks: { pluginTimings: false },
       // Libraries' "use client" directives mean nothing in a client-only bundle.
       onLog(level, log, handler) {
         if (log.code !== 'MODULE_LEVEL_DIRECTIVE') handler(level, log);

@@ -144,7 +144,7 @@ describe('the browser app served by the API process', () => {
   it('never answers the API, the live path or metrics with the app, and a missing asset is a 404', async () => {
     const api = await get('/api/v1/no-such-route');
     expect(api.status).toBe(404);
-    expect((await api.json()).code).toBe('ROUTE_NOT_FOUND');
+    expect(((await api.json()) as { code: string }).code).toBe('ROUTE_NOT_FOUND');
     expect((await get('/api')).headers.get('content-type')).toContain('application/json');
     expect((await get('/socket.io/?EIO=4&transport=polling')).headers.get('content-type') ?? '').not.toContain('text/html');
     expect((await get('/metrics')).headers.get('content-type')).toContain('text/plain');

@@ -1,4 +1,8 @@
+import { jest } from '@jest/globals';
 import { axeViolations, BrowserEnv, webStorage } from './browser.js';
+
+// A real browser on a shared two-core machine: each step may take seconds (axe-core alone does).
+jest.setTimeout(240_000);
 
 describe('browser: login, shell and roles', () => {
   let env: BrowserEnv;

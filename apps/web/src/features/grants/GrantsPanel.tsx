@@ -93,7 +93,7 @@ function CreateGrant({ recipientId, onDone }: { recipientId: string; onDone: () 
   const consents = useConsents(recipientId);
   const [org, setOrg] = useState('');
   const [groups, setGroups] = useState<string[]>(['basic']);
-  const [permissions, setPermissions] = useState<string[]>(['notes.read']);
+  const [permissions, setPermissions] = useState<string[]>([]);
   const [basis, setBasis] = useState<string>('support_meeting');
   const [reference, setReference] = useState('');
   const [consentId, setConsentId] = useState('');
