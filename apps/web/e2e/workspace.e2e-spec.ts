@@ -3,14 +3,13 @@ import type { Page } from 'playwright-core';
 import { jest } from '@jest/globals';
 import { axeViolations, BrowserEnv, type WatchedPage, webStorage } from './browser.js';
 
+// A real browser on a shared two-core machine: each step may take seconds (axe-core alone does).
+jest.setTimeout(240_000);
+
 /**
  * The caseworkers' workspace in a real browser: a lead caseworker and a granted partner on one recipient, each in
  * its own browser context, against the built server and a real PostgreSQL.
  */
-
-// A real browser on a shared two-core machine: each step may take seconds (axe-core alone does).
-jest.setTimeout(240_000);
-
 describe('browser: the shared record between a lead organisation and a partner', () => {
   let env: BrowserEnv;
   let lead: WatchedPage;

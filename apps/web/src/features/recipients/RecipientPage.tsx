@@ -169,7 +169,9 @@ function LockedPanel({ group }: { group: FieldGroup }) {
       className="rounded-12 border-2 border-dashed border-solid-gray-420 bg-solid-gray-50 p-4"
     >
       <h2 className="mb-2 flex items-center gap-2 text-lg font-bold">
-        <span aria-hidden="true">🔒</span>
+        <svg aria-hidden="true" viewBox="0 0 24 24" className="size-5 fill-current">
+          <path d="M17 9h-1V7a4 4 0 0 0-8 0v2H7a2 2 0 0 0-2 2v9a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2v-9a2 2 0 0 0-2-2Zm-7-2a2 2 0 0 1 4 0v2h-4V7Z" />
+        </svg>
         {t(`common:fieldGroups.${group}`)}
       </h2>
       <Notice>{t('recipients:record.locked')}</Notice>
