@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AuditEventJson } from '#libs/contracts/index.js';
 
 /** prevHash of the first sealed event. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -44,28 +45,7 @@ export interface EventRow {
   details: string | null;
 }
 
-export interface AuditEventJson {
-  id: string;
-  seq: number | null;
-  at: string;
-  actorUserId: string | null;
-  actorOrganisationId: string | null;
-  action: string;
-  resourceType: string;
-  resourceId: string | null;
-  recipientId: string | null;
-  recipientIds: string[] | null;
-  outcome: string;
-  fieldGroups: string[] | null;
-  legalBasis: string | null;
-  grantId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  requestId: string | null;
-  details: Record<string, unknown> | null;
-  hash: string | null;
-  prevHash: string | null;
-}
+export type { AuditEventJson };
 
 /** JSON with object keys sorted at every depth: one text per value, whatever order the keys were stored in. */
 export function canonicalJson(value: unknown): string {

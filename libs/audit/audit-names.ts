@@ -1,21 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import type { AuditEventJson } from './audit-chain.js';
+import type { AuditEventJson, AuditEventNames, AuditEventWithNames } from '#libs/contracts/index.js';
 
-/**
- * Names beside an event, for people reading the log (`?expand=names`). Never hashed and never part of the event:
- * they are looked up when the list is read, so they show today's names (a renamed user shows the new name), and
- * the chain and its verification are exactly as without them.
- */
-export interface AuditEventNames {
-  actorDisplayName: string | null;
-  actorLoginId: string | null;
-  actorOrganisationName: string | null;
-  recipientCaseNumber: string | null;
-  /** One per `recipientIds` entry, in the same order (null for an id that names no recipient). */
-  recipientCaseNumbers: (string | null)[] | null;
-}
-
-export type AuditEventWithNames = AuditEventJson & { names: AuditEventNames };
+export type { AuditEventNames, AuditEventWithNames };
 
 /** Looks up, in three queries whatever the number of events, the names of everyone and everything the events name. */
 export async function addNames(db: Pick<EntityManager, 'query'>, events: AuditEventJson[]): Promise<AuditEventWithNames[]> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { BreakReason, FullRunReason, VerifyMode } from '#libs/contracts/index.js';
 import { type Caller, uuidv7 } from '#libs/platform/index.js';
 import { chainHash, EVENT_COLUMNS, type EventRow, GENESIS_HASH } from './audit-chain.js';
 import { AuditSealer } from './audit-sealer.service.js';
@@ -10,12 +11,7 @@ import { AuditService } from './audit.service.js';
 export const UNSEALED_GRACE_SECONDS = 5;
 const VERIFY_BATCH = 5000;
 
-export type VerifyMode = 'full' | 'incremental';
-
-export type BreakReason = 'seq_gap' | 'event_missing' | 'prev_hash_mismatch' | 'hash_mismatch' | 'unsealed' | 'checkpoint_mismatch';
-
-/** Why a run asked to be incremental checked the whole chain instead. */
-export type FullRunReason = 'no_checkpoint' | 'checkpoint_mismatch' | 'verified_part_changed';
+export type { BreakReason, FullRunReason, VerifyMode };
 
 export interface VerifyResult {
   ok: boolean;

@@ -2,6 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/comm
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import type { VerifyJobJson } from '#libs/contracts/index.js';
 import { type Caller, LOGGER, notFound, uuidv7 } from '#libs/platform/index.js';
 import { AuditService } from './audit.service.js';
 import { AuditVerifier, type VerifyMode, type VerifyResult } from './audit-verifier.js';
@@ -12,25 +13,7 @@ const HEARTBEAT_MS = 5000;
 /** Progress is written at most this often (every batch would be a write per 5,000 events). */
 const PROGRESS_MS = 500;
 
-export interface VerifyJobJson {
-  id: string;
-  state: 'running' | 'done' | 'failed';
-  requestedMode: VerifyMode;
-  mode: VerifyMode | null;
-  fromSeq: number | null;
-  checked: number;
-  total: number;
-  ok: boolean | null;
-  firstBrokenId: string | null;
-  firstBrokenSeq: number | null;
-  reason: string | null;
-  lastSeq: number | null;
-  lastHash: string | null;
-  fullReason: string | null;
-  error: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-}
+export type { VerifyJobJson };
 
 const JOB_COLUMNS = `id::text AS id, requested_mode, mode, from_seq::text AS from_seq, total::text AS total,
   checked::text AS checked, ok, first_broken_id::text AS first_broken_id, first_broken_seq::text AS first_broken_seq,

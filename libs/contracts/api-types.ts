@@ -135,3 +135,104 @@ export interface ConsentJson {
   createdAt: string;
   version: number;
 }
+
+/** One audit event exactly as it is hashed into the chain (docs/audit.md: canonical event). */
+export interface AuditEventJson {
+  id: string;
+  seq: number | null;
+  at: string;
+  actorUserId: string | null;
+  actorOrganisationId: string | null;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  recipientId: string | null;
+  recipientIds: string[] | null;
+  outcome: string;
+  fieldGroups: string[] | null;
+  legalBasis: string | null;
+  grantId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  details: Record<string, unknown> | null;
+  hash: string | null;
+  prevHash: string | null;
+}
+
+/**
+ * Names beside an event, for people reading the log (`?expand=names`). Never hashed and never part of the event:
+ * they are looked up when the list is read, so they show today's names (a renamed user shows the new name), and
+ * the chain and its verification are exactly as without them.
+ */
+export interface AuditEventNames {
+  actorDisplayName: string | null;
+  actorLoginId: string | null;
+  actorOrganisationName: string | null;
+  recipientCaseNumber: string | null;
+  /** One per `recipientIds` entry, in the same order (null for an id that names no recipient). */
+  recipientCaseNumbers: (string | null)[] | null;
+}
+
+export type AuditEventWithNames = AuditEventJson & { names: AuditEventNames };
+
+export type VerifyMode = 'full' | 'incremental';
+
+export type BreakReason = 'seq_gap' | 'event_missing' | 'prev_hash_mismatch' | 'hash_mismatch' | 'unsealed' | 'checkpoint_mismatch';
+
+/** Why a run asked to be incremental checked the whole chain instead. */
+export type FullRunReason = 'no_checkpoint' | 'checkpoint_mismatch' | 'verified_part_changed';
+
+/** A chain verification run (POST/GET /audit-events/verify-jobs). */
+export interface VerifyJobJson {
+  id: string;
+  state: 'running' | 'done' | 'failed';
+  requestedMode: VerifyMode;
+  mode: VerifyMode | null;
+  fromSeq: number | null;
+  checked: number;
+  total: number;
+  ok: boolean | null;
+  firstBrokenId: string | null;
+  firstBrokenSeq: number | null;
+  reason: BreakReason | null;
+  lastSeq: number | null;
+  lastHash: string | null;
+  fullReason: FullRunReason | null;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+/** A member of staff as an auditor sees it (GET /audit/users): enough to name who did what, nothing of the account's secrets. */
+export interface StaffIdentityJson {
+  id: string;
+  loginId: string;
+  displayName: string;
+  organisationId: string;
+  organisationName: string;
+  role: Role;
+  active: boolean;
+}
+
+/** What an auditor may know of a recipient (GET /audit/recipients): who it is, to name it in an audit, nothing of its record. */
+export interface RecipientIdentityJson {
+  id: string;
+  caseNumber: string;
+  familyName: string;
+  givenName: string;
+  familyNameKana: string | null;
+  givenNameKana: string | null;
+}
+
+/** The printable record (GET /recipients/:id/print). */
+export interface RecipientPrintJson {
+  /** Exactly what GET /recipients/:id answers the caller. */
+  recipient: RecipientJson;
+  /** Every note the caller may read (as the notes list, retracted ones left out), oldest first by occurredAt. */
+  notes: NoteJson[];
+  printedAt: string;
+  printedBy: { userId: string; displayName: string; organisationId: string; organisationName: string };
+  /** Names of the people and organisations the printout mentions by id (note authors, lead, care manager). */
+  names: { users: Record<string, string>; organisations: Record<string, string> };
+}

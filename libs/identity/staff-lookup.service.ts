@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
-import type { Role } from '#libs/contracts/index.js';
+import type { StaffIdentityJson } from '#libs/contracts/index.js';
 import { AppError, type Caller, decodeCursor, type Page, PageQueryDto, pageLimit, toPage } from '#libs/platform/index.js';
 
 export class StaffLookupQueryDto extends PageQueryDto {
@@ -24,16 +24,7 @@ export class StaffLookupQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() organisationId?: string;
 }
 
-/** A member of staff as an auditor sees it: enough to name who did what, nothing of the account's secrets. */
-export interface StaffIdentityJson {
-  id: string;
-  loginId: string;
-  displayName: string;
-  organisationId: string;
-  organisationName: string;
-  role: Role;
-  active: boolean;
-}
+export type { StaffIdentityJson };
 
 /** Display names are typed freely: compared after NFKC (full and half width alike), without spaces. */
 const fold = (text: string) => text.normalize('NFKC').replace(/\s+/g, '').toLowerCase();

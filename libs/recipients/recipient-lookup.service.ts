@@ -3,19 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { SqlParams } from '#libs/access/index.js';
 import { AuditService } from '#libs/audit/index.js';
+import type { RecipientIdentityJson } from '#libs/contracts/index.js';
 import { AppError, type Caller, decodeCursor, type Page, pageLimit, toPage } from '#libs/platform/index.js';
 import type { RecipientLookupQueryDto } from './recipient-lookup.dto.js';
 import { nameSearchSql, searchQueryKey } from './search-key.js';
 
-/** What an auditor may know of a recipient: who it is, to name it in an audit, and nothing of its record. */
-export interface RecipientIdentityJson {
-  id: string;
-  caseNumber: string;
-  familyName: string;
-  givenName: string;
-  familyNameKana: string | null;
-  givenNameKana: string | null;
-}
+export type { RecipientIdentityJson };
 
 const validation = (message: string, field: string) =>
   new AppError('VALIDATION_FAILED', { message, details: [{ field, constraint: 'searchable', message }] });

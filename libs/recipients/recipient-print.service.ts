@@ -1,22 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { RecipientPrintJson } from '#libs/contracts/index.js';
 import type { Caller } from '#libs/platform/index.js';
-import type { NoteJson } from './note.entity.js';
 import { NotesService } from './notes.service.js';
-import type { RecipientJson } from './recipient-fields.js';
 import { RecipientsService } from './recipients.service.js';
 
-export interface RecipientPrintJson {
-  /** Exactly what GET /recipients/:id answers the caller. */
-  recipient: RecipientJson;
-  /** Every note the caller may read (as the notes list, retracted ones left out), oldest first by occurredAt. */
-  notes: NoteJson[];
-  printedAt: string;
-  printedBy: { userId: string; displayName: string; organisationId: string; organisationName: string };
-  /** Names of the people and organisations the printout mentions by id (note authors, lead, care manager). */
-  names: { users: Record<string, string>; organisations: Record<string, string> };
-}
+export type { RecipientPrintJson };
 
 /**
  * The printable record (支援経過記録): the recipient and its notes, read and projected by the same services as the

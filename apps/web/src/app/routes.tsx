@@ -1,6 +1,8 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { LoginPage } from '../features/auth/LoginPage';
-import { AdminPlaceholder, AuditPlaceholder, PrintPlaceholder } from '../features/placeholders/Placeholders';
+import { AdminPage } from '../features/admin/AdminPage';
+import { AuditPage } from '../features/audit/AuditPage';
+import { PrintPage } from '../features/print/PrintPage';
 import { RecipientPage } from '../features/recipients/RecipientPage';
 import { RecipientsListPage } from '../features/recipients/RecipientsListPage';
 import { useMe } from '../shared/session/session';
@@ -21,9 +23,9 @@ export const router = createBrowserRouter([
       { index: true, element: <Home /> },
       { path: 'recipients', element: <RequireRole roles={AREA_ROLES.recipients}><RecipientsListPage /></RequireRole> },
       { path: 'recipients/:id', element: <RequireRole roles={AREA_ROLES.recipients}><RecipientPage /></RequireRole> },
-      { path: 'recipients/:id/print', element: <RequireRole roles={AREA_ROLES.recipients}><PrintPlaceholder /></RequireRole> },
-      { path: 'audit', element: <RequireRole roles={AREA_ROLES.audit}><AuditPlaceholder /></RequireRole> },
-      { path: 'admin', element: <RequireRole roles={AREA_ROLES.admin}><AdminPlaceholder /></RequireRole> },
+      { path: 'recipients/:id/print', element: <RequireRole roles={AREA_ROLES.recipients}><PrintPage /></RequireRole> },
+      { path: 'audit', element: <RequireRole roles={AREA_ROLES.audit}><AuditPage /></RequireRole> },
+      { path: 'admin', element: <RequireRole roles={AREA_ROLES.admin}><AdminPage /></RequireRole> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

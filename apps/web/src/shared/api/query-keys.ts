@@ -16,4 +16,10 @@ export const queryKeys = {
   /** Live-only state kept beside the data: ids of notes that arrived live (marked new), and access ended. */
   newNotes: (id: string) => ['live', 'new-notes', id] as const,
   revoked: (id: string) => ['live', 'revoked', id] as const,
+  /** The printable record: under the recipient, so that access ending drops it with the rest. */
+  print: (id: string) => ['recipients', 'detail', id, 'print'] as const,
+  auditEvents: (params: Record<string, string>) => ['audit', 'events', params] as const,
+  auditVerifyJob: (id: string) => ['audit', 'verify-jobs', id] as const,
+  users: ['users'] as const,
+  userList: (filters: { organisationId?: string }) => ['users', 'list', filters] as const,
 };

@@ -24,7 +24,8 @@ export function LiveProvider({ userId, children }: { userId: string; children: R
     const live = new LiveClient(
       session.token,
       (message) => applyLive(queryClient, message, userId, (toast) => setToasts((all) => [...all.slice(-2), { ...toast, id: ++toastIds }])),
-      async () => session.token() !== null,
+      // The server closed the connection (logout, deactivation, token expiry): only a refresh tells which.
+      () => session.revalidate(),
     );
     live.start();
     const stopRenew = session.onToken((token) => live.renew(token));

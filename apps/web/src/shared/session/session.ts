@@ -23,6 +23,7 @@ let renewTimer: ReturnType<typeof setTimeout> | undefined;
 let refreshing: Promise<boolean> | undefined;
 let lastActivity = Date.now();
 let lastActivityBroadcast = 0;
+let loggingOut = false;
 const listeners = new Set<() => void>();
 const tokenListeners = new Set<(token: string) => void>();
 const endListeners = new Set<(reason: EndReason) => void>();
@@ -139,12 +140,27 @@ export const session = {
   },
 
   async logout(reason: EndReason = 'logout') {
+    // The server closes the live connection as the logout lands: that is this logout, not a reason to revalidate.
+    loggingOut = true;
     try {
       if (accessToken) await apiRequest('/auth/logout', { method: 'POST', body: {}, headers: COOKIE_TRANSPORT });
     } catch {
       // the screen ends the session either way; the server ends it with the token's expiry at the latest
     }
     end(reason, true);
+    loggingOut = false;
+  },
+
+  /**
+   * Whether the session still stands after the server refused or closed something (the live connection): a token
+   * refresh answers it. A refused refresh (user or organisation deactivated, session ended elsewhere) ends the
+   * session in this tab at once, so its open screens leave personal data behind no longer than that round trip.
+   */
+  async revalidate(): Promise<boolean> {
+    if (state.status !== 'authenticated' || loggingOut) return false;
+    if (await refresh()) return true;
+    if (state.status === 'authenticated') end('expired', false);
+    return false;
   },
 
   /** Called by the idle watcher. */
