@@ -20,7 +20,7 @@ import {
   LEGAL_BASES,
   type LegalBasis,
 } from '#libs/contracts/index.js';
-import { IsIsoDate, IsIsoTimestamp, Length, MaxLength, PageQueryDto } from '#libs/platform/index.js';
+import { IsIsoDate, IsIsoTimestamp, JstDayAsInstant, Length, MaxLength, PageQueryDto } from '#libs/platform/index.js';
 
 
 export class CreateGrantDto {
@@ -62,8 +62,11 @@ export class CreateGrantDto {
   @IsIsoTimestamp()
   validFrom?: string;
 
-  @ApiPropertyOptional({ description: 'required for vital_interest (≤ 72 h after validFrom)' })
+  @ApiPropertyOptional({
+    description: 'required for vital_interest (≤ 72 h after validFrom); a bare date YYYY-MM-DD means until the end of that day in Japan time',
+  })
   @IsOptional()
+  @JstDayAsInstant('end')
   @IsIsoTimestamp()
   validUntil?: string;
 }
@@ -138,8 +141,9 @@ export class CreateConsentDto {
   @MaxLength(500)
   documentReference?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'a timestamp with offset, or a bare date YYYY-MM-DD: until the end of that day in Japan time' })
   @IsOptional()
+  @JstDayAsInstant('end')
   @IsIsoTimestamp()
   validUntil?: string;
 }

@@ -60,6 +60,14 @@ describe('grants: create, revoke, list, registry', () => {
     expect((await t.post(path(), lead.token, body({ legalBasis: 'vital_interest', validUntil: in48h }))).status).toBe(201);
   });
 
+  it('reads a bare validUntil date as the end of that day in Japan time; a past day is refused', async () => {
+    const res = await t.post(path(), lead.token, body({ validUntil: '2099-03-31' }));
+    expect(res.status).toBe(201);
+    expect(res.body.validUntil).toBe('2099-03-31T15:00:00.000Z');
+    expectError(await t.post(path(), lead.token, body({ validUntil: '2026-01-01' })), 400, 'VALIDATION_FAILED');
+    expectError(await t.post(path(), lead.token, body({ validUntil: '2099-02-30' })), 400, 'VALIDATION_FAILED');
+  });
+
   it('validates the rules: basic required, basisReference, vital_interest window, validUntil in the future and after validFrom', async () => {
     const cases: Record<string, unknown>[] = [
       { fieldGroups: ['contact'] },
