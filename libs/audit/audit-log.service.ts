@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { AppError, type Caller, decodeCursor, encodeCursor, isBareDate, jstDayRange, type Page, pageLimit } from '#libs/platform/index.js';
+import { AppError, type Caller, decodeCursor, encodeCursor, isIsoDate, jstDayRange, type Page, pageLimit } from '#libs/platform/index.js';
 import { type AuditEventJson, EVENT_COLUMNS, type EventRow, eventJson } from './audit-chain.js';
 import { csvEventRow, csvHeader, type CsvLanguage } from './audit-csv.js';
 import { addNames, type AuditEventWithNames } from './audit-names.js';
@@ -121,8 +121,8 @@ function filterSql(query: AuditQueryDto): { where: string[]; params: unknown[] }
   const where: string[] = [];
   const params: unknown[] = [];
   // A bare date is a day in Japan: from its first instant, to (inclusive of the whole day) its last.
-  const from = query.from && (isBareDate(query.from) ? jstDayRange(query.from).start.toISOString() : query.from);
-  const to = query.to && (isBareDate(query.to) ? jstDayRange(query.to).end.toISOString() : query.to);
+  const from = query.from && (isIsoDate(query.from) ? jstDayRange(query.from).start.toISOString() : query.from);
+  const to = query.to && (isIsoDate(query.to) ? jstDayRange(query.to).end.toISOString() : query.to);
   if (from && to && (Date.parse(from) > Date.parse(to) || (from !== query.from && to !== query.to && query.from! > query.to!))) {
     throw new AppError('VALIDATION_FAILED', {
       message: 'from must not be later than to',

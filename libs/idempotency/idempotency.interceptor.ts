@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { DataSource } from 'typeorm';
-import { AppError, type AppRequest } from '#libs/platform/index.js';
+import { AppError, type AppRequest, isUuid } from '#libs/platform/index.js';
 import { withAmbientTransaction } from './ambient-transaction.js';
 import { requestHash } from './canonical-json.js';
 import { IDEMPOTENT, type IdempotentOptions } from './idempotent.decorator.js';
@@ -15,7 +15,6 @@ export const IDEMPOTENCY_KEY_MAX = 255;
 export const IDEMPOTENCY_TTL = '24 hours';
 /** Response headers worth replaying with the body. */
 const REPLAYED_HEADERS = ['etag', 'location'] as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Scope {
   userId: string;
@@ -129,7 +128,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           status,
           JSON.stringify(body ?? null),
           JSON.stringify(headers),
-          typeof id === 'string' && UUID.test(id) ? id : null,
+          isUuid(id) ? id : null,
         ],
       );
       await runner.commitTransaction();

@@ -1,5 +1,6 @@
+import { isUuid } from '#libs/platform/index.js';
+
 /** Hand-written checks of client → server payloads: small, strict (unknown keys refused), no reflection needed. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -9,7 +10,7 @@ const onlyKeys = (value: Record<string, unknown>, allowed: string[]) => Object.k
 export function parseSubscribe(payload: unknown): { recipientId: string; sinceSeq?: number } | null {
   if (!isObject(payload) || !onlyKeys(payload, ['recipientId', 'sinceSeq'])) return null;
   const { recipientId, sinceSeq } = payload;
-  if (typeof recipientId !== 'string' || !UUID.test(recipientId)) return null;
+  if (!isUuid(recipientId)) return null;
   if (sinceSeq !== undefined && (typeof sinceSeq !== 'number' || !Number.isSafeInteger(sinceSeq) || sinceSeq < 0)) {
     return null;
   }
@@ -19,7 +20,7 @@ export function parseSubscribe(payload: unknown): { recipientId: string; sinceSe
 export function parseUnsubscribe(payload: unknown): { recipientId: string } | null {
   if (!isObject(payload) || !onlyKeys(payload, ['recipientId'])) return null;
   const { recipientId } = payload;
-  if (typeof recipientId !== 'string' || !UUID.test(recipientId)) return null;
+  if (!isUuid(recipientId)) return null;
   return { recipientId: recipientId.toLowerCase() };
 }
 

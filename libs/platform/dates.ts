@@ -1,6 +1,4 @@
 import { buildMessage, ValidateBy, type ValidationOptions } from 'class-validator';
-import { Transform } from 'class-transformer';
-import { isBareDate, jstDayRange } from './jst.js';
 
 /**
  * The one parser of dates and instants the API accepts (shared/API.md: dates `YYYY-MM-DD`, timestamps ISO 8601
@@ -66,13 +64,3 @@ export const IsIsoDateOrTimestamp = decorator(
   (value) => isIsoDate(value) || isIsoTimestamp(value),
   'a date YYYY-MM-DD or an ISO 8601 timestamp with its offset',
 );
-
-/**
- * An instant field that also takes a bare date, read as a day in Japan: the instant that day starts (`'start'`) or
- * ends (`'end'`: "valid until 2027-03-31" includes the whole of that day). Applied before validation, so the field
- * is then checked and stored as an ordinary timestamp.
- */
-export const JstDayAsInstant = (edge: 'start' | 'end') =>
-  Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && isBareDate(value) ? jstDayRange(value)[edge].toISOString() : value,
-  );

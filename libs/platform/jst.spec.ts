@@ -1,4 +1,5 @@
-import { formatJst, isBareDate, jstDate, jstDayRange, jstToday, jstYear } from './jst.js';
+import { isIsoDate } from './dates.js';
+import { formatJst, jstDate, jstDayRange, jstToday, jstYear } from './jst.js';
 
 describe('Japan time', () => {
   const savedTz = process.env.TZ;
@@ -39,8 +40,8 @@ describe('Japan time', () => {
   });
 
   it('refuses what is not a calendar date', () => {
-    for (const bad of ['2026-02-30', '2026-13-01', '2026-4-1', '2026-04-01T00:00:00Z', '']) expect(isBareDate(bad)).toBe(false);
-    expect(isBareDate('2028-02-29')).toBe(true);
+    for (const bad of ['2026-02-30', '2026-13-01', '2026-4-1', '2026-04-01T00:00:00Z', '']) expect(isIsoDate(bad)).toBe(false);
+    expect(isIsoDate('2028-02-29')).toBe(true);
     expect(() => jstDayRange('2026-02-30')).toThrow(RangeError);
   });
 

@@ -1,3 +1,6 @@
+import { Transform } from 'class-transformer';
+import { isIsoDate } from './dates.js';
+
 /**
  * Japan time (Asia/Tokyo, UTC+9 all year, no daylight saving) for everything that is a calendar day to the city's
  * staff: the date a case is opened, the year in a case number, a bare date in a `from`/`to` filter, the time column of
@@ -7,9 +10,6 @@
 export const JST_OFFSET = '+09:00';
 const JST_OFFSET_MS = 9 * 3_600_000;
 const DAY_MS = 86_400_000;
-
-/** A bare calendar date, `YYYY-MM-DD` (shape only: see `isBareDate` for a real date). */
-export const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The calendar date in Japan at `instant`, as `YYYY-MM-DD`. */
 export function jstDate(instant: Date): string {
@@ -26,17 +26,10 @@ export function jstYear(instant: Date): number {
   return Number(jstDate(instant).slice(0, 4));
 }
 
-/** True for a real calendar date written `YYYY-MM-DD` (2026-02-30 is not one). */
-export function isBareDate(value: string): boolean {
-  if (!BARE_DATE.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
-
 /** The instants a Japanese calendar day spans: `[start, end)`, 00:00 JST that day to 00:00 JST the next. */
 export function jstDayRange(date: string): { start: Date; end: Date } {
   // Date rolls 02-30 over into March: a day that does not exist is refused, not moved.
-  if (!isBareDate(date)) throw new RangeError(`not a calendar date: ${date}`);
+  if (!isIsoDate(date)) throw new RangeError(`not a calendar date: ${date}`);
   const start = new Date(`${date}T00:00:00${JST_OFFSET}`);
   return { start, end: new Date(start.getTime() + DAY_MS) };
 }
@@ -46,3 +39,11 @@ export function formatJst(instant: Date | string): string {
   const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
   return new Date(ms + JST_OFFSET_MS).toISOString().replace('T', ' ').slice(0, 23);
 }
+
+/**
+ * An instant field that also takes a bare date, read as a day in Japan: the instant that day starts (`'start'`) or
+ * ends (`'end'`: "valid until 2027-03-31" includes the whole of that day). Applied before validation, so the field
+ * is then checked and stored as an ordinary timestamp.
+ */
+export const JstDayAsInstant = (edge: 'start' | 'end') =>
+  Transform(({ value }: { value: unknown }) => (isIsoDate(value) ? jstDayRange(value)[edge].toISOString() : value));

@@ -7,9 +7,9 @@ import { LiveOutbox } from '#libs/live/live-outbox.js';
 import type { FieldGroup } from '#libs/contracts/index.js';
 import {
   AppError,
-  BARE_DATE,
   type Caller,
   decodeCursor,
+  isIsoDate,
   jstDayRange,
   notFound,
   type Page,
@@ -88,11 +88,11 @@ export class NotesService {
       if (query.authorOrganisationId) where.push(`n.author_organisation_id = ${add(query.authorOrganisationId)}::uuid`);
       // A bare date is a day as the city's staff see it: the whole Japanese day, from its first instant to its last.
       if (query.from) {
-        where.push(`n.occurred_at >= ${add(BARE_DATE.test(query.from) ? jstDayRange(query.from).start.toISOString() : query.from)}::timestamptz`);
+        where.push(`n.occurred_at >= ${add(isIsoDate(query.from) ? jstDayRange(query.from).start.toISOString() : query.from)}::timestamptz`);
       }
       if (query.to) {
         where.push(
-          BARE_DATE.test(query.to)
+          isIsoDate(query.to)
             ? `n.occurred_at < ${add(jstDayRange(query.to).end.toISOString())}::timestamptz`
             : `n.occurred_at <= ${add(query.to)}::timestamptz`,
         );

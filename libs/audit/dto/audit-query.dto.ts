@@ -1,24 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { AUDIT_OUTCOMES, type AuditOutcome } from '#libs/contracts/index.js';
-import { isBareDate, PageQueryDto } from '#libs/platform/index.js';
-
-/** An instant with its offset (`Z` or `±hh:mm`): without one the same text means different instants on different servers. */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
-
-/** `from`/`to`: a bare date (an Asia/Tokyo day) or an ISO 8601 instant with offset; anything else is a 400. */
-export const isAuditTimeBound = (value: unknown): boolean =>
-  typeof value === 'string' &&
-  (isBareDate(value) || (INSTANT.test(value) && isBareDate(value.slice(0, 10)) && !Number.isNaN(Date.parse(value))));
-
-const IsAuditTimeBound = () =>
-  ValidateBy({
-    name: 'isAuditTimeBound',
-    validator: {
-      validate: isAuditTimeBound,
-      defaultMessage: (args) => `${args?.property} must be a date (YYYY-MM-DD, a day in Japan time) or an ISO 8601 timestamp with offset`,
-    },
-  });
+import { IsIsoDateOrTimestamp, MaxLength, PageQueryDto } from '#libs/platform/index.js';
 
 /** Filters of GET /audit-events. Only their names are ever written into the audit.read / audit.export event. */
 export class AuditQueryDto extends PageQueryDto {
@@ -51,14 +34,14 @@ export class AuditQueryDto extends PageQueryDto {
     description: 'events at or after: an ISO 8601 timestamp with offset, or a date YYYY-MM-DD meaning 00:00 of that day in Japan time',
   })
   @IsOptional()
-  @IsAuditTimeBound()
+  @IsIsoDateOrTimestamp()
   from?: string;
 
   @ApiPropertyOptional({
     description: 'events before this timestamp (with offset), or up to the end of this date YYYY-MM-DD in Japan time (the whole day included)',
   })
   @IsOptional()
-  @IsAuditTimeBound()
+  @IsIsoDateOrTimestamp()
   to?: string;
 
   @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'csv: same as Accept: text/csv' })
