@@ -140,7 +140,8 @@ async function main() {
 
     if (process.env.EXPLAIN) {
       // The list query as RecipientsService builds it (access branches + name filter), with its plan and timings.
-      const { AccessService, SqlParams } = await import('../libs/access/index.js');
+      const { AccessService } = await import('../libs/access/index.js');
+      const { SqlParams } = await import('../libs/platform/index.js');
       const { nameSearchSql, searchQueryKey } = await import('../libs/recipients/search-key.js');
       const access = app.get(AccessService);
       for (const [who, org] of [['lead', leads[1].org], ['partner', partner.org]] as const) {

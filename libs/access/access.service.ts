@@ -14,8 +14,8 @@ import {
   type RecipientAction,
   recipientRules,
   recipientSubject,
-  SqlParams,
 } from './recipient-ability.js';
+import type { SqlParams } from '#libs/platform/index.js';
 
 export interface ResolvedAccess {
   /** The caller's organisation may read the recipient at all (false also when the recipient does not exist). */
@@ -169,4 +169,3 @@ export class AccessService {
   }
 }
 
-export { SqlParams };

@@ -1,5 +1,6 @@
 import { rulesToAST } from '@casl/ability/extra';
-import { accessSql, accessSqlBranches, buildRecipientAbility, conditionSql, effectiveAccess, RECIPIENT, SqlParams } from './recipient-ability.js';
+import { accessSql, accessSqlBranches, buildRecipientAbility, conditionSql, effectiveAccess, RECIPIENT } from './recipient-ability.js';
+import { SqlParams } from '#libs/platform/index.js';
 
 const ORG = '11111111-1111-4111-8111-111111111111';
 const shapes = [

@@ -10,6 +10,7 @@ import {
   type OrganisationKind,
   type Role,
 } from '#libs/contracts/index.js';
+import type { SqlParams } from '#libs/platform/index.js';
 
 /**
  * CASL model of recipient access.
@@ -127,15 +128,6 @@ interface AstNode {
   operator: string;
   field?: string;
   value: unknown;
-}
-
-/** Collects positional parameters for one SQL statement. */
-export class SqlParams {
-  constructor(readonly values: unknown[] = []) {}
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
 }
 
 /** "This grant row is in force now": the validity test that every access query carries. */

@@ -22,3 +22,4 @@ export * from './dates.js';
 export * from './input-edge.js';
 export * from './lengths.js';
 export * from './web-app.js';
+export * from './sql-params.js';

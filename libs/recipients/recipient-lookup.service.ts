@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { SqlParams } from '#libs/access/index.js';
 import { AuditService } from '#libs/audit/index.js';
 import type { RecipientIdentityJson } from '#libs/contracts/index.js';
-import { AppError, type Caller, decodeCursor, type Page, pageLimit, toPage } from '#libs/platform/index.js';
+import { AppError, type Caller, decodeCursor, type Page, pageLimit, SqlParams, toPage } from '#libs/platform/index.js';
 import type { RecipientLookupQueryDto } from './recipient-lookup.dto.js';
 import { nameSearchSql, searchQueryKey } from './search-key.js';
 

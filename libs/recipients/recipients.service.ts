@@ -2,12 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AccessService, type RecipientAbility, type ResolvedAccess, SqlParams, asValidationError } from '#libs/access/index.js';
+import { AccessService, type RecipientAbility, type ResolvedAccess, asValidationError } from '#libs/access/index.js';
 import { AuditService } from '#libs/audit/index.js';
 import { LiveOutbox } from '#libs/live/live-outbox.js';
 import { FIELD_GROUPS, type FieldGroup, RECIPIENT_IMMUTABLE_FIELDS, type RecipientField } from '#libs/contracts/index.js';
 import {
   AppError,
+  SqlParams,
   type Caller,
   CLOCK,
   type Clock,
