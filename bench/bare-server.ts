@@ -15,10 +15,10 @@ import 'reflect-metadata';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AccessService } from '#libs/access/index.js';
+import { AccessService, activeGrantSql } from '#libs/access/index.js';
 import { AuditSealer, AuditService, EVENT_COLUMNS, eventJson, type EventRow } from '#libs/audit/index.js';
 import { TokenService } from '#libs/identity/index.js';
-import { LiveOutbox } from '#libs/live/live-outbox.js';
+import { LiveOutbox } from '#libs/outbox/index.js';
 import { type AppConfig, type Caller, encodeCursor, toPage, uuidv7 } from '#libs/platform/index.js';
 import { nameSearchSql, projectRecipient, RECIPIENT_SELECT, RecipientsService, searchQueryKey } from '#libs/recipients/index.js';
 import type { Role } from '#libs/contracts/index.js';
@@ -37,7 +37,6 @@ const live = new LiveOutbox();
 const em = (client: pg.Pool | pg.PoolClient) =>
   ({ query: (sql: string, params?: unknown[]) => client.query(sql, params).then((r) => r.rows) }) as unknown as EntityManager;
 
-const ACTIVE = (g: string) => `${g}.revoked_at IS NULL AND ${g}.valid_from <= now() AND (${g}.valid_until IS NULL OR ${g}.valid_until > now())`;
 /** The live session of the token's claims ($1 session, $2 user), joined to its user. */
 const SESSION_JOIN = `sessions s JOIN users u ON u.id = s.user_id AND u.active JOIN organisations o ON o.id = u.organisation_id AND o.active`;
 const SESSION_LIVE = `s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`;
@@ -77,7 +76,7 @@ const oneSql = {
   async recipient(c: { sessionId: string; userId: string }, id: string) {
     const { rows } = await pool.query(
       `SELECT ${RECIPIENT_SELECT}, g.field_groups, g.permissions FROM ${SESSION_JOIN}
-         JOIN grants g ON g.grantee_organisation_id = u.organisation_id AND g.recipient_id = $3 AND ${ACTIVE('g')}
+         JOIN grants g ON g.grantee_organisation_id = u.organisation_id AND g.recipient_id = $3 AND ${activeGrantSql('g')}
          JOIN recipients r ON r.id = g.recipient_id
         WHERE ${SESSION_LIVE} LIMIT 1`,
       [c.sessionId, c.userId, id],
@@ -92,7 +91,7 @@ const oneSql = {
       `WITH me AS (SELECT u.organisation_id FROM ${SESSION_JOIN} WHERE ${SESSION_LIVE})
        SELECT ${RECIPIENT_SELECT}, r.updated_at::text AS cursor_at FROM recipients r
         WHERE EXISTS (SELECT 1 FROM grants g JOIN me ON g.grantee_organisation_id = me.organisation_id
-                       WHERE g.recipient_id = r.id AND ${ACTIVE('g')}) ${search}
+                       WHERE g.recipient_id = r.id AND ${activeGrantSql('g')}) ${search}
         ORDER BY r.updated_at DESC, r.id DESC LIMIT ${limit + 1}`,
       params.values,
     );
@@ -103,7 +102,7 @@ const oneSql = {
       `INSERT INTO case_notes (id, recipient_id, author_user_id, author_organisation_id, occurred_at, contact_type, body, sensitivity)
        SELECT $3, $4, u.id, u.organisation_id, $5::timestamptz, $6, $7, $8 FROM ${SESSION_JOIN}
         WHERE ${SESSION_LIVE} AND EXISTS (SELECT 1 FROM grants g WHERE g.recipient_id = $4
-          AND g.grantee_organisation_id = u.organisation_id AND 'notes.write' = ANY (g.permissions) AND ${ACTIVE('g')})
+          AND g.grantee_organisation_id = u.organisation_id AND 'notes.write' = ANY (g.permissions) AND ${activeGrantSql('g')})
        RETURNING id, recipient_id, occurred_at, contact_type, body, sensitivity, version, created_at`,
       [c.sessionId, c.userId, uuidv7(), recipientId, dto.occurredAt, dto.contactType, dto.body, dto.sensitivity],
     );
@@ -151,12 +150,11 @@ async function caller(req: IncomingMessage, roles: Role[]): Promise<Caller> {
 
 const sameWork = {
   async recipient(who: Caller, id: string) {
-    const ability = await access.abilityFor(em(pool), who);
     const [row] = await pool
-      .query(`SELECT ${RECIPIENT_SELECT}, ${access.myGrantsSql('r', '$2')} AS grants FROM recipients r WHERE r.id = $1`, [id, who.organisationId])
+      .query(`SELECT ${RECIPIENT_SELECT}, ${access.accessColumnsSql('r', '$2')} FROM recipients r WHERE r.id = $1`, [id, who.organisationId])
       .then((r) => r.rows);
     if (!row) throw new HttpError(404);
-    const a = access.accessOf(ability, who, { id: row.id, leadOrganisationId: row.leadOrganisationId, grants: row.grants });
+    const a = access.callerAccessOf(who, row);
     if (!a.visible) throw new HttpError(404);
     await audit.recordAlone(who, {
       action: 'recipient.read',
@@ -170,11 +168,10 @@ const sameWork = {
     return projectRecipient(row, a);
   },
   async list(who: Caller, limit: number, q: string | null) {
-    const ability = await access.abilityFor(em(pool), who);
-    const { sql, values } = recipients.listQuery(ability, who, { limit, ...(q ? { q } : {}) });
+    const { sql, values } = recipients.listQuery(access.abilityOf(who), who, { limit, ...(q ? { q } : {}) });
     const rows = sql ? (await pool.query(sql, values)).rows : [];
     const visible = rows
-      .map((row) => ({ row, a: access.accessOf(ability, who, { id: row.id, leadOrganisationId: row.leadOrganisationId, grants: row.grants }) }))
+      .map((row) => ({ row, a: access.callerAccessOf(who, row) }))
       .filter((x) => x.a.visible);
     const page = toPage(visible, limit, ({ row }) => [row.cursor_at, row.id], ({ row, a }) => projectRecipient(row, a));
     await audit.recordAlone(who, {

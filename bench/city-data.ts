@@ -8,6 +8,7 @@
  * four shapes (so every partner holds every shape), plus expired and revoked grants; ten case notes per recipient.
  */
 import type pg from 'pg';
+import { activeGrantSql } from '#libs/access/index.js';
 import type { AppConfig } from '#libs/platform/index.js';
 import { TokenService } from '#libs/identity/index.js';
 import { kanaSortKey, recipientSearchKey } from '#libs/recipients/index.js';
@@ -150,14 +151,14 @@ export async function generateCity(owner: pg.Client, size: CitySize, jwtSecret: 
   const grants = (
     await q(`SELECT grantee_organisation_id AS "organisationId", recipient_id AS "recipientId",
                     'notes.write' = ANY (permissions) AS write
-               FROM grants WHERE revoked_at IS NULL AND (valid_until IS NULL OR valid_until > now())`)
+               FROM grants g WHERE ${activeGrantSql('g')}`)
   ).rows as City['grants'];
   const counts: Record<string, number> = {};
   for (const [label, sql] of Object.entries({
     organisations: 'SELECT count(*) FROM organisations',
     users: 'SELECT count(*) FROM users',
     recipients: 'SELECT count(*) FROM recipients',
-    'active grants': `SELECT count(*) FROM grants WHERE revoked_at IS NULL AND (valid_until IS NULL OR valid_until > now())`,
+    'active grants': `SELECT count(*) FROM grants g WHERE ${activeGrantSql('g')}`,
     'expired grants': `SELECT count(*) FROM grants WHERE revoked_at IS NULL AND valid_until <= now()`,
     'revoked grants': 'SELECT count(*) FROM grants WHERE revoked_at IS NOT NULL',
     notes: 'SELECT count(*) FROM case_notes',

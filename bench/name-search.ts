@@ -146,7 +146,7 @@ async function main() {
       const access = app.get(AccessService);
       for (const [who, org] of [['lead', leads[1].org], ['partner', partner.org]] as const) {
         for (const q of process.env.EXPLAIN.split(',')) {
-          const ability = await access.abilityFor(dataSource.manager, { organisationId: org, role: 'caseworker', organisationKind: who === 'lead' ? 'municipal_department' : 'social_welfare_council' });
+          const ability = access.abilityOf({ organisationId: org, role: 'caseworker', organisationKind: who === 'lead' ? 'municipal_department' : 'social_welfare_council' });
           const params = new SqlParams([org]);
           const branches = access.readableSqlBranches(ability, 'r', params);
           const filter = nameSearchSql('r', searchQueryKey(q), params);

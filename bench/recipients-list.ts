@@ -13,9 +13,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import pg from 'pg';
-import { AccessService } from '#libs/access/index.js';
+import { AccessService, accessSql } from '#libs/access/index.js';
 import { startTestCluster } from '#libs/database/testing/test-cluster.js';
-import { type Caller, createLogger, encodeCursor, loadConfig } from '#libs/platform/index.js';
+import { type Caller, createLogger, encodeCursor, loadConfig, SqlParams } from '#libs/platform/index.js';
 import { kanaSortKey, RECIPIENT_SELECT, RecipientsService } from '#libs/recipients/index.js';
 import { createApp } from '../apps/api/create-app.js';
 
@@ -135,10 +135,11 @@ async function main() {
       userAgent: 'bench',
     });
     const deepCursor = async (organisationId: string | null, offset: number) => {
-      const where = organisationId ? `WHERE ${access.orgMayReadSql('r', '$1')}` : '';
+      const params = new SqlParams();
+      const where = organisationId ? `WHERE ${accessSql(access.abilityOf(caller(organisationId)), 'read', 'r', params)}` : '';
       const { rows } = await owner.query(
         `SELECT r.updated_at::text AS at, r.id FROM recipients r ${where} ORDER BY r.updated_at DESC, r.id DESC OFFSET ${offset} LIMIT 1`,
-        organisationId ? [organisationId] : [],
+        params.values,
       );
       return encodeCursor([rows[0].at, rows[0].id]);
     };
@@ -156,7 +157,7 @@ async function main() {
     ];
     for (const [name, org, offset] of cases) {
       const cursor = await deepCursor(org, offset);
-      const ability = await dataSource.transaction((em) => access.abilityFor(em, caller(org)));
+      const ability = access.abilityOf(caller(org));
       const first = service.listQuery(ability, caller(org), { limit: 50 });
       const deep = service.listQuery(ability, caller(org), { limit: 50, cursor });
       const firstCount = (await dataSource.query(first.sql!, first.values)).length;
@@ -173,7 +174,6 @@ async function main() {
         console.log(`  EXPLAIN ${label}: seq scan on grants: ${seqScanGrants}; on recipients: ${seqScanRecipients}`);
         if (process.env.BENCH_PLANS) console.log(text.replace(/^/gm, '    '));
       }
-      results.push(await time(`${name} ability (grant shapes query)`, () => dataSource.transaction((em) => access.abilityFor(em, caller(org)))));
       results.push(await time(`${name} service list, first page`, () => service.list(caller(org), { limit: 50 })));
       results.push(await time(`${name} service list, deep page`, () => service.list(caller(org), { limit: 50, cursor })));
       results.push(await time(`${name} SQL only, first page`, () => sqlOnly(first.sql!, first.values)));

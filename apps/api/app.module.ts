@@ -6,8 +6,9 @@ import { AuditModule } from '#libs/audit/index.js';
 import { dataSourceOptions } from '#libs/database/index.js';
 import { IdempotencyModule } from '#libs/idempotency/index.js';
 import { IdentityModule, IdentityRules } from '#libs/identity/index.js';
-import { CaseNoteLiveSource, GrantAccessPolicy, LiveModule, type LiveOptions } from '#libs/live/index.js';
-import { NotesModule, RecipientsModule } from '#libs/recipients/index.js';
+import { LiveModule, type LiveOptions } from '#libs/live/index.js';
+import { CaseNoteLiveSource, NotesModule, RecipientsModule } from '#libs/recipients/index.js';
+import { OutboxModule } from '#libs/outbox/index.js';
 import { type AppConfig, type Clock, PlatformModule, RULES_CONTRIBUTORS, type RulesContributor } from '#libs/platform/index.js';
 
 /** Composition only: each library is one module and one vertical slice. */
@@ -22,12 +23,13 @@ export class AppModule {
         PlatformModule.forRoot(config, logger, clock),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
         AuditModule,
+        OutboxModule,
         IdempotencyModule,
         IdentityModule,
         AccessModule,
         RecipientsModule,
         NotesModule,
-        LiveModule.forRoot({ access: GrantAccessPolicy, notes: CaseNoteLiveSource, options: live }),
+        LiveModule.forRoot({ notes: CaseNoteLiveSource, options: live }),
       ],
       providers: [
         {

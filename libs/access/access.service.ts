@@ -1,24 +1,27 @@
 import { Injectable } from '@nestjs/common';
+import { createMongoAbility } from '@casl/ability';
 import type { EntityManager } from 'typeorm';
-import type { FieldGroup, GrantPermission } from '#libs/contracts/index.js';
+import { CASE_ROLES, type FieldGroup, type GrantPermission } from '#libs/contracts/index.js';
+import type { SqlParams } from '#libs/platform/index.js';
 import {
   type AccessWho,
-  accessSql,
   accessSqlBranches,
-  type ActiveGrant,
   activeGrantSql,
   buildRecipientAbility,
   effectiveAccess,
   type GrantShape,
+  grantNotEndedSql,
+  organisationRules,
   type RecipientAbility,
   type RecipientAction,
   recipientRules,
   recipientSubject,
+  shapeKey,
 } from './recipient-ability.js';
-import type { SqlParams } from '#libs/platform/index.js';
 
+/** What one organisation may do with one recipient, now: the answer of the access authority. */
 export interface ResolvedAccess {
-  /** The caller's organisation may read the recipient at all (false also when the recipient does not exist). */
+  /** The organisation may read the recipient at all (false also when the recipient does not exist). */
   visible: boolean;
   isLead: boolean;
   leadOrganisationId: string | null;
@@ -32,10 +35,32 @@ export interface ResolvedAccess {
   writableGroups: FieldGroup[];
   /** May manage grants and consents (lead organisation only). */
   canLead: boolean;
+  /**
+   * The earliest moment this answer changes by itself: the end of a grant it rests on, or the start of a grant
+   * not yet in force. Null when only an explicit change (a new grant, a revocation) can change it.
+   */
+  changesAt: Date | null;
 }
 
-/** Only these roles read recipients; the others get no grant-based rules at all. */
-const readsThroughGrants = (who: AccessWho) => who.role === 'caseworker' || who.role === 'org_admin';
+export interface AccessPair {
+  organisationId: string;
+  recipientId: string;
+}
+
+export const pairKey = (organisationId: string, recipientId: string) => `${organisationId}/${recipientId}`;
+
+/** A grant in force of the organisation on the recipient, as the access columns carry it. */
+interface GrantInForce extends GrantShape {
+  id: string;
+  legalBasis: string;
+}
+
+/** The access columns of one recipient row (see `accessColumnsSql`). */
+export interface AccessColumns {
+  id: string;
+  leadOrganisationId: string;
+  access: { grants: GrantInForce[]; changesAt: string | null };
+}
 
 const NONE: ResolvedAccess = {
   visible: false,
@@ -47,125 +72,153 @@ const NONE: ResolvedAccess = {
   legalBasis: null,
   writableGroups: [],
   canLead: false,
+  changesAt: null,
 };
 
+/** Only these roles read recipients (auditors and system administrators see no case content). */
+const readsRecipients = (who: Pick<AccessWho, 'role'>) => CASE_ROLES.includes(who.role);
+
+/** The part of an answer fixed by "lead or not" and the shapes of the grants: computed once per combination. */
+type Capabilities = Pick<ResolvedAccess, 'fieldGroups' | 'permissions' | 'writableGroups' | 'canLead'>;
+const MAX_REMEMBERED_COMBINATIONS = 1000;
+
 /**
- * The one place that answers "what may this organisation do with this recipient". Other libraries (notes, live
- * updates) use it like this:
+ * The access authority: the one place that answers "what may organisation O do with recipients R1…Rn, now".
  *
- *   const ability = await access.abilityFor(em, caller);            // once per request (role + org + grant shapes)
- *   const a = await access.resolve(em, caller, recipientId, ability); // single record: instance check
- *   if (!a.visible) throw notFound();                                 // invisible → 404
- *   if (!a.permissions.includes('notes.read')) → 403                  // visible but not allowed
- *   // a.legalBasis / a.grantIds go into the audit event
- *
- *   // lists: a condition over a recipients alias, positional params collected in SqlParams
- *   const params = new SqlParams([...yourParams]);
- *   const cond = access.readableSql(ability, 'r', params);           // "lead org OR an active grant exists"
- *   await em.query(`SELECT … FROM recipients r WHERE ${cond} …`, params.values);
- *
- * `orgMayReadSql('r', '$1')` is the same condition without an ability (any grant shape), for queries that only
- * need visibility. Expiry and revocation are part of the SQL, so they take effect on the very next request.
+ * - The rule is the CASL model of recipient-ability.ts: the lead organisation may do everything; another
+ *   organisation what the union of its grants in force opens (`activeGrantSql`, the only statement of validity).
+ * - One recipient or many: the same columns (`accessColumnsSql`) are read with the record (single read, print,
+ *   write), with each row of a list page, or for a batch of (organisation, recipient) pairs (`readAccess`: live
+ *   delivery, replay, expiry re-checks). Each answer comes from an instance check of the rule against exactly the
+ *   grants read in that statement, so every path gives the same answer in the same snapshot.
+ * - Which recipients a list may contain is the rule translated to SQL (`readableSqlBranches`), never a filter in
+ *   memory; the list's rows are then answered like any other read.
+ * - Which notes an organisation reads follows from the answer (note-visibility.ts).
  */
 @Injectable()
 export class AccessService {
+  private readonly remembered = new Map<string, Capabilities>();
+
   /**
-   * Distinct shapes of the organisation's active grants as one JSON array expression (`orgParam` a placeholder such
-   * as `$2`), so that a request can read them in the statement that loads its record: one round trip, one snapshot.
-   * A loose index scan (recursive CTE over grants_grantee_shape_idx): one index probe per distinct shape, however
-   * many grants the organisation holds.
+   * Columns over recipients alias `r` for the organisation placeholder `org` (such as `$2`): the lead organisation and,
+   * as one JSON value, the organisation's grants in force on the recipient and when that set next changes by itself.
+   * One index probe (grants_grantee_active_idx) per row.
    */
-  grantShapesSql(orgParam: string): string {
+  accessColumnsSql(r: string, org: string): string {
+    const g = `${r}_ag`;
+    return `${r}.lead_organisation_id AS "leadOrganisationId",
+      (SELECT json_build_object(
+                'grants', coalesce(json_agg(json_build_object('id', ${g}.id, 'fieldGroups', ${g}.field_groups,
+                  'permissions', ${g}.permissions, 'legalBasis', ${g}.legal_basis) ORDER BY ${g}.granted_at, ${g}.id)
+                  FILTER (WHERE ${activeGrantSql(g)}), '[]'::json),
+                'changesAt', min(CASE WHEN ${g}.valid_from > now() THEN ${g}.valid_from ELSE ${g}.valid_until END))
+         FROM grants ${g}
+        WHERE ${g}.recipient_id = ${r}.id AND ${g}.grantee_organisation_id = ${org}::uuid AND ${grantNotEndedSql(g)}) AS access`;
+  }
+
+  /** The answer for one row read with `accessColumnsSql` (for `organisationId`, the organisation the columns were read for). */
+  accessOf(organisationId: string, row: AccessColumns): ResolvedAccess {
+    const { grants, changesAt } = row.access;
+    const isLead = row.leadOrganisationId === organisationId;
+    const capabilities = this.capabilities(organisationId, isLead, row);
+    const base = { ...NONE, leadOrganisationId: row.leadOrganisationId, changesAt: changesAt ? new Date(changesAt) : null };
+    if (capabilities.fieldGroups.length === 0) return base;
+    const bases = [...new Set(grants.map((g) => g.legalBasis))];
+    return {
+      ...base,
+      ...capabilities,
+      visible: true,
+      isLead,
+      grantIds: isLead ? [] : grants.map((g) => g.id),
+      legalBasis: isLead ? 'lead_organisation' : bases.join(',') || null,
+    };
+  }
+
+  /** The instance check of the rule, remembered per combination of "lead or not" and grant shapes (it is pure). */
+  private capabilities(organisationId: string, isLead: boolean, row: AccessColumns): Capabilities {
+    const grants = row.access.grants;
+    const key = isLead ? 'lead' : grants.map(shapeKey).sort().join(';');
+    let known = this.remembered.get(key);
+    if (!known) {
+      const ability = createMongoAbility<RecipientAbility>(organisationRules(organisationId, grants));
+      const subject = { id: row.id, leadOrganisationId: row.leadOrganisationId, grants: grants.map((g) => ({ ...g, granteeOrganisationId: organisationId })) };
+      const { fieldGroups, permissions } = effectiveAccess(ability, subject);
+      const canWrite = ability.can('profile.write', recipientSubject(subject));
+      known = { fieldGroups, permissions, writableGroups: canWrite ? fieldGroups : [], canLead: isLead && ability.can('lead', recipientSubject(subject)) };
+      if (this.remembered.size >= MAX_REMEMBERED_COMBINATIONS) this.remembered.clear();
+      this.remembered.set(key, known);
+    }
+    return known;
+  }
+
+  /** The caller's answer: staff without a case role see no recipient, whatever their organisation may. */
+  callerAccessOf(who: AccessWho, row: AccessColumns): ResolvedAccess {
+    return readsRecipients(who) ? this.accessOf(who.organisationId, row) : { ...NONE, leadOrganisationId: row.leadOrganisationId };
+  }
+
+  /**
+   * The batch question, in one statement: what each organisation may do with each recipient, now. Keys are
+   * `pairKey(organisationId, recipientId)`; a recipient that does not exist has no key.
+   */
+  async readAccess(em: Pick<EntityManager, 'query'>, pairs: readonly AccessPair[]): Promise<Map<string, ResolvedAccess>> {
+    const answers = new Map<string, ResolvedAccess>();
+    if (pairs.length === 0) return answers;
+    const rows: (AccessColumns & { organisationId: string })[] = await em.query(
+      `SELECT p.organisation_id AS "organisationId", r.id, ${this.accessColumnsSql('r', 'p.organisation_id')}
+         FROM unnest($1::uuid[], $2::uuid[]) AS p(organisation_id, recipient_id)
+         JOIN recipients r ON r.id = p.recipient_id`,
+      [pairs.map((p) => p.organisationId), pairs.map((p) => p.recipientId)],
+    );
+    for (const row of rows) answers.set(pairKey(row.organisationId, row.id), this.accessOf(row.organisationId, row));
+    return answers;
+  }
+
+  /** What `who` may do with one recipient, now. Unknown recipient → not visible. */
+  async resolve(em: Pick<EntityManager, 'query'>, who: AccessWho, recipientId: string): Promise<ResolvedAccess> {
+    if (!readsRecipients(who)) return NONE;
+    const answers = await this.readAccess(em, [{ organisationId: who.organisationId, recipientId }]);
+    return answers.get(pairKey(who.organisationId, recipientId)) ?? NONE;
+  }
+
+  /**
+   * The caller's ability for questions about recipients in general: may it create one, which may a list contain.
+   * No shape is needed for either (see organisationRules), so this costs no database round trip.
+   */
+  abilityOf(who: AccessWho): RecipientAbility {
+    return buildRecipientAbility(who, []);
+  }
+
+  /** "May read" (or another action) as SQL over recipients alias `r`, split at its top-level OR, one condition per
+   * branch (lists run each branch on its own index: the lead organisation's recipients; granted recipients). */
+  readableSqlBranches(ability: RecipientAbility, r: string, params: SqlParams, action: RecipientAction = 'read'): string[] {
+    return accessSqlBranches(ability, action, r, params);
+  }
+
+  /** Raw rules (for `GET /me`): one rule per shape of the organisation's grants in force, so the UI knows its powers. */
+  async rulesFor(em: Pick<EntityManager, 'query'>, who: AccessWho) {
+    if (!readsRecipients(who)) return [];
+    return recipientRules(who, await this.grantShapes(em, who.organisationId));
+  }
+
+  /**
+   * Distinct shapes of the organisation's active grants: a loose index scan (recursive CTE over
+   * grants_grantee_shape_idx), one index probe per distinct shape however many grants the organisation holds.
+   */
+  private async grantShapes(em: Pick<EntityManager, 'query'>, organisationId: string): Promise<GrantShape[]> {
     const next = (after: string) => `SELECT g.field_groups, g.permissions FROM grants g
-        WHERE g.grantee_organisation_id = ${orgParam}::uuid AND ${activeGrantSql('g')} ${after}
+        WHERE g.grantee_organisation_id = $1::uuid AND ${activeGrantSql('g')} ${after}
         ORDER BY g.field_groups, g.permissions LIMIT 1`;
-    return `(WITH RECURSIVE s AS (
+    const [row]: { shapes: GrantShape[] }[] = await em.query(
+      `WITH RECURSIVE s AS (
          (${next('')})
          UNION ALL
          SELECT n.field_groups, n.permissions FROM s
            CROSS JOIN LATERAL (${next('AND (g.field_groups, g.permissions) > (s.field_groups, s.permissions)')}) n
        )
-       SELECT coalesce(json_agg(json_build_object('fieldGroups', s.field_groups, 'permissions', s.permissions)), '[]'::json)
-         FROM s)`;
-  }
-
-  async grantShapes(em: EntityManager, organisationId: string): Promise<GrantShape[]> {
-    const [row]: { shapes: GrantShape[] }[] = await em.query(`SELECT ${this.grantShapesSql('$1')} AS shapes`, [organisationId]);
+       SELECT coalesce(json_agg(json_build_object('fieldGroups', s.field_groups, 'permissions', s.permissions)), '[]'::json) AS shapes
+         FROM s`,
+      [organisationId],
+    );
     return row.shapes;
   }
-
-  /** One ability per request: role + organisation (+ kind, for create) + the organisation's active grant shapes. */
-  async abilityFor(em: EntityManager, who: AccessWho): Promise<RecipientAbility> {
-    return this.abilityOf(who, readsThroughGrants(who) ? await this.grantShapes(em, who.organisationId) : []);
-  }
-
-  /** The ability from shapes read by grantShapesSql along another statement. */
-  abilityOf(who: AccessWho, shapes: readonly GrantShape[]): RecipientAbility {
-    return buildRecipientAbility(who, readsThroughGrants(who) ? shapes : []);
-  }
-
-  /** Raw rules (for `GET /me`). */
-  async rulesFor(em: EntityManager, who: AccessWho) {
-    if (!readsThroughGrants(who)) return [];
-    return recipientRules(who, await this.grantShapes(em, who.organisationId));
-  }
-
-  /** SQL selecting the caller organisation's active grants on recipient `${r}.id` as a JSON array (for instance checks). */
-  myGrantsSql(r: string, orgParam: string): string {
-    return `(SELECT coalesce(json_agg(json_build_object('id', mg.id, 'granteeOrganisationId', mg.grantee_organisation_id,
-        'fieldGroups', mg.field_groups, 'permissions', mg.permissions, 'legalBasis', mg.legal_basis) ORDER BY mg.granted_at, mg.id), '[]'::json)
-       FROM grants mg WHERE mg.recipient_id = ${r}.id AND mg.grantee_organisation_id = ${orgParam}::uuid AND ${activeGrantSql('mg')})`;
-  }
-
-  /** Instance check of a loaded row: `grants` must be the organisation's active grants on it (see myGrantsSql). */
-  accessOf(ability: RecipientAbility, who: AccessWho, row: { id: string; leadOrganisationId: string; grants: ActiveGrant[] }): ResolvedAccess {
-    const access = effectiveAccess(ability, row);
-    if (access.fieldGroups.length === 0) return { ...NONE, leadOrganisationId: row.leadOrganisationId };
-    const isLead = row.leadOrganisationId === who.organisationId;
-    const bases = [...new Set(row.grants.map((g) => g.legalBasis))];
-    const subject = recipientSubject(row);
-    const canWrite = ability.can('profile.write', subject);
-    return {
-      visible: true,
-      isLead,
-      leadOrganisationId: row.leadOrganisationId,
-      fieldGroups: access.fieldGroups,
-      permissions: access.permissions,
-      grantIds: isLead ? [] : row.grants.map((g) => g.id),
-      legalBasis: isLead ? 'lead_organisation' : bases.join(',') || null,
-      writableGroups: canWrite ? access.fieldGroups : [],
-      canLead: isLead && ability.can('lead', subject),
-    };
-  }
-
-  /** What `who` may do with one recipient, now. Unknown recipient → not visible. */
-  async resolve(em: EntityManager, who: AccessWho, recipientId: string, ability?: RecipientAbility): Promise<ResolvedAccess> {
-    if (!readsThroughGrants(who)) return NONE;
-    // Without an ability, the grant shapes come with the record: one round trip.
-    const [row] = await em.query(
-      `SELECT r.id, r.lead_organisation_id AS "leadOrganisationId", ${this.myGrantsSql('r', '$2')} AS grants
-              ${ability ? '' : `, ${this.grantShapesSql('$2')} AS shapes`}
-         FROM recipients r WHERE r.id = $1`,
-      [recipientId, who.organisationId],
-    );
-    if (!row) return NONE;
-    return this.accessOf(ability ?? this.abilityOf(who, row.shapes), who, row);
-  }
-
-  /** "May read" (or another action) as SQL over recipients alias `r`, derived from the ability's rules. */
-  readableSql(ability: RecipientAbility, r: string, params: SqlParams, action: RecipientAction = 'read'): string {
-    return accessSql(ability, action, r, params);
-  }
-
-  /** The same, split at its top-level OR, one condition per branch (lists run each branch on its own index). */
-  readableSqlBranches(ability: RecipientAbility, r: string, params: SqlParams, action: RecipientAction = 'read'): string[] {
-    return accessSqlBranches(ability, action, r, params);
-  }
-
-  /** Visibility only, without an ability: lead organisation or any active grant. `orgParam` is a placeholder like `$1`. */
-  orgMayReadSql(r: string, orgParam: string): string {
-    return `(${r}.lead_organisation_id = ${orgParam}::uuid OR EXISTS (SELECT 1 FROM grants vg WHERE vg.recipient_id = ${r}.id
-      AND vg.grantee_organisation_id = ${orgParam}::uuid AND ${activeGrantSql('vg')}))`;
-  }
 }
-

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
-import { grantLiveEvent, LiveOutbox } from '#libs/live/live-outbox.js';
+import { grantLiveEvent, LiveOutbox } from '#libs/outbox/index.js';
 import { type ConsentJson, FIELD_GROUPS } from '#libs/contracts/index.js';
 import { AppError, type Caller, decodeCursor, notFound, type Page, type PageQueryDto, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
 import type { CreateConsentDto, WithdrawConsentDto } from './access.dto.js';

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
-import { grantLiveEvent, LiveOutbox } from '#libs/live/live-outbox.js';
+import { grantLiveEvent, LiveOutbox } from '#libs/outbox/index.js';
 import { FIELD_GROUPS, GRANT_PERMISSIONS, type GrantJson } from '#libs/contracts/index.js';
 import { AppError, type Caller, decodeCursor, notFound, type Page, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
 import { AccessService, type ResolvedAccess } from './access.service.js';
+import { activeGrantSql } from './recipient-ability.js';
 import { asValidationError } from './input-guards.js';
 import type { CreateGrantDto, GrantRegistryQueryDto, RevokeGrantDto } from './access.dto.js';
 import type { PageQueryDto } from '#libs/platform/index.js';
@@ -17,7 +18,7 @@ export type { GrantJson };
 export const GRANT_COLUMNS = `g.id, g.recipient_id, g.grantee_organisation_id, g.field_groups, g.permissions, g.legal_basis,
   g.consent_id, g.basis_reference, g.valid_from, g.valid_until, g.granted_by, g.granted_at, g.revoked_at, g.revoked_by,
   g.revoke_reason, g.version,
-  (g.revoked_at IS NULL AND g.valid_from <= now() AND (g.valid_until IS NULL OR g.valid_until > now())) AS active`;
+  (${activeGrantSql('g')}) AS active`;
 
 const iso = (v: Date | null) => (v ? v.toISOString() : null);
 

@@ -5,3 +5,4 @@ export * from './grants.service.js';
 export * from './consents.service.js';
 export * from './recipient-ability.js';
 export * from './input-guards.js';
+export * from './note-visibility.js';

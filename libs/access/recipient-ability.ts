@@ -63,36 +63,34 @@ type RawRule = RawRuleOf<RecipientAbility>;
 const sortGroups = (groups: readonly string[]) => FIELD_GROUPS.filter((g) => groups.includes(g));
 const sortPermissions = (perms: readonly string[]) => GRANT_PERMISSIONS.filter((p) => perms.includes(p));
 
-/** The raw (packable) rules of one caller: the same rules serve the server's checks and `GET /me`. */
-export function recipientRules(who: AccessWho, shapes: readonly GrantShape[]): RawRule[] {
-  if (!CASE_ROLES.includes(who.role)) return [];
-  const org = who.organisationId;
+/**
+ * The rules of an organisation as such (whatever its staff's roles): everything on the recipients it leads; on the
+ * others, what its active grants open. `shapes` are the grant shapes to state rules for: all the organisation holds
+ * (for `GET /me`), those of one recipient's grants (an instance check), or none (a list: "may read" needs no shape).
+ */
+export function organisationRules(organisationId: string, shapes: readonly GrantShape[]): RawRule[] {
+  const org = organisationId;
   const rules: RawRule[] = [
     {
       action: ['read', 'profile.write', 'notes.read', 'notes.write', 'lead'],
       subject: RECIPIENT,
       conditions: { leadOrganisationId: org },
     },
-  ];
-  if (who.organisationKind && LEAD_CAPABLE_KINDS.includes(who.organisationKind)) {
-    rules.unshift({ action: 'create', subject: RECIPIENT });
-  }
-  if (shapes.length > 0) {
     // Every grant includes `basic` (a database CHECK), so any active grant opens basic. This rule states that on its
     // own; in SQL it absorbs the shape-specific branches below (A ∨ (A ∧ X) = A), leaving the list query a plain
-    // "active grant to this organisation exists" that the planner estimates well.
-    rules.push({
+    // "active grant to this organisation exists" that the planner estimates well, and that needs no shape at all.
+    {
       action: 'read',
       subject: RECIPIENT,
       fields: ['basic'],
       conditions: { grants: { $elemMatch: { granteeOrganisationId: org } } },
-    });
-  }
+    },
+  ];
   const seen = new Set<string>();
   for (const shape of shapes) {
     const fieldGroups = sortGroups(shape.fieldGroups);
     const permissions = sortPermissions(shape.permissions);
-    const key = `${fieldGroups.join(',')}|${permissions.join(',')}`;
+    const key = shapeKey({ fieldGroups, permissions });
     if (seen.has(key)) continue;
     seen.add(key);
     const match: Record<string, unknown> = { granteeOrganisationId: org, fieldGroups: { $all: fieldGroups } };
@@ -100,6 +98,19 @@ export function recipientRules(who: AccessWho, shapes: readonly GrantShape[]): R
     const conditions = { grants: { $elemMatch: match } };
     rules.push({ action: 'read', subject: RECIPIENT, fields: fieldGroups, conditions });
     if (permissions.length > 0) rules.push({ action: permissions as RecipientAction[], subject: RECIPIENT, conditions });
+  }
+  return rules;
+}
+
+/** One shape as a string: equal shapes, equal keys (whatever the order of their groups and permissions). */
+export const shapeKey = (shape: GrantShape) => `${sortGroups(shape.fieldGroups).join(',')}|${sortPermissions(shape.permissions).join(',')}`;
+
+/** The raw (packable) rules of one caller: staff of case roles act with their organisation's rules, others with none. */
+export function recipientRules(who: AccessWho, shapes: readonly GrantShape[]): RawRule[] {
+  if (!CASE_ROLES.includes(who.role)) return [];
+  const rules = organisationRules(who.organisationId, shapes);
+  if (who.organisationKind && LEAD_CAPABLE_KINDS.includes(who.organisationKind)) {
+    rules.unshift({ action: 'create', subject: RECIPIENT });
   }
   return rules;
 }
@@ -130,9 +141,14 @@ interface AstNode {
   value: unknown;
 }
 
-/** "This grant row is in force now": the validity test that every access query carries. */
-export const activeGrantSql = (g: string) =>
-  `${g}.revoked_at IS NULL AND ${g}.valid_from <= now() AND (${g}.valid_until IS NULL OR ${g}.valid_until > now())`;
+/** "This grant has not ended": neither revoked nor past its `validUntil` (it may not have begun yet). */
+export const grantNotEndedSql = (g: string) => `${g}.revoked_at IS NULL AND (${g}.valid_until IS NULL OR ${g}.valid_until > now())`;
+
+/**
+ * "This grant row is in force now": the validity test that every access query carries. It is the only statement of
+ * it; expiry and revocation are part of every query, so they take effect on the very next request without a job.
+ */
+export const activeGrantSql = (g: string) => `${grantNotEndedSql(g)} AND ${g}.valid_from <= now()`;
 
 const RECIPIENT_COLUMNS: Record<string, string> = { id: 'id', leadOrganisationId: 'lead_organisation_id' };
 const GRANT_COLUMNS: Record<string, { column: string; type: string }> = {

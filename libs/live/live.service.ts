@@ -18,7 +18,7 @@ import {
   mayReadNote,
   pairKey,
 } from './live-access.js';
-import { LIVE_NEW_CHANNEL, LIVE_SEQ_CHANNEL } from './live-outbox.js';
+import { LIVE_NEW_CHANNEL, LIVE_SEQ_CHANNEL } from '#libs/outbox/index.js';
 import { LiveSequencer } from './live-sequencer.js';
 import { LIVE_OPTIONS, type LiveOptions } from './live.options.js';
 import { PgListener } from './pg-listener.js';

@@ -4,3 +4,4 @@ export * from './recipient-fields.js';
 export * from './search-key.js';
 export * from './notes.module.js';
 export * from './notes.service.js';
+export * from './case-note.live-source.js';

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AccessService, type ResolvedAccess } from '#libs/access/index.js';
+import { AccessService, NoteVisibility, type ResolvedAccess } from '#libs/access/index.js';
 import { AuditService } from '#libs/audit/index.js';
-import { LiveOutbox } from '#libs/live/live-outbox.js';
+import { LiveOutbox } from '#libs/outbox/index.js';
 import type { FieldGroup } from '#libs/contracts/index.js';
 import {
   AppError,
   type Caller,
+  SqlParams,
   decodeCursor,
   isIsoDate,
   jstDayRange,
@@ -21,24 +22,21 @@ import {
 import type { CreateNoteDto, ListNotesQueryDto, NotesPageQueryDto, UpdateNoteDto } from './note.dto.js';
 import { NOTE_COLUMNS, type NoteJson, noteJson, type NoteRevisionJson, noteRevisionJson, type NoteRow, REVISION_COLUMNS } from './note.entity.js';
 
-/** What one organisation may do with the notes of one recipient, derived from its access to that recipient. */
-export interface NoteAccess {
+/** The caller's access to a recipient and, derived from it, to its notes. */
+interface NoteAccess {
   access: ResolvedAccess;
-  /** notes.read (or lead): `normal` notes of every organisation. */
-  readsShared: boolean;
-  /** …and the `health` field group as well: `sensitive` notes too. */
-  readsSensitive: boolean;
-  /** notes.write (or lead): may write notes, and edit or retract its own. */
-  writes: boolean;
+  notes: NoteVisibility;
 }
 
+/** Which notes (or note revisions, whose sensitivity is their own) the rule reads from. */
+const NOTE_FACTS = { sensitivity: 'n.sensitivity', authorOrganisationId: 'n.author_organisation_id' };
+const REVISION_FACTS = { sensitivity: 'v.sensitivity', authorOrganisationId: 'n.author_organisation_id' };
 
 const noteNotFound = () => notFound('Note not found');
 
 /**
- * Case notes (支援経過記録). Which notes an organisation reads is decided in SQL from its access to the recipient:
- * its own organisation's notes always (while it can see the recipient), `normal` notes with notes.read,
- * `sensitive` ones with notes.read and the `health` group, `author_org_only` ones never unless it wrote them.
+ * Case notes (支援経過記録). Which notes an organisation reads is the note-visibility rule of the access library
+ * (NoteVisibility), applied in SQL to every query that returns notes.
  */
 @Injectable()
 export class NotesService {
@@ -53,25 +51,7 @@ export class NotesService {
   async noteAccess(em: EntityManager, caller: Caller, recipientId: string): Promise<NoteAccess> {
     const access = await this.access.resolve(em, caller, recipientId);
     if (!access.visible) throw notFound('Recipient not found');
-    const readsShared = access.isLead || access.permissions.includes('notes.read');
-    return {
-      access,
-      readsShared,
-      readsSensitive: readsShared && access.fieldGroups.includes('health'),
-      writes: access.isLead || access.permissions.includes('notes.write'),
-    };
-  }
-
-  /**
-   * The visibility rule as one SQL condition over note (or revision) columns. `sensitivity` and the author
-   * organisation are read from the given aliases; `orgParam` is the caller organisation's placeholder.
-   */
-  private visibleSql(na: NoteAccess, sensitivity: string, authorOrg: string, orgParam: string): string {
-    const shared: string[] = [];
-    if (na.readsShared) shared.push(`'normal'`);
-    if (na.readsSensitive) shared.push(`'sensitive'`);
-    const own = `${authorOrg} = ${orgParam}::uuid`;
-    return shared.length === 0 ? `(${own})` : `(${own} OR ${sensitivity} IN (${shared.join(', ')}))`;
+    return { access, notes: new NoteVisibility(caller.organisationId, access) };
   }
 
   async list(caller: Caller, recipientId: string, query: ListNotesQueryDto): Promise<Page<NoteJson>> {
@@ -79,30 +59,29 @@ export class NotesService {
     const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
     return this.dataSource.transaction(async (em) => {
       const na = await this.noteAccess(em, caller, recipientId);
-      if (!na.readsShared && !na.writes) await this.assertWroteAny(em, caller, recipientId);
-      const params: unknown[] = [recipientId, caller.organisationId];
-      const add = (value: unknown) => `$${params.push(value)}`;
-      const where = [`n.recipient_id = $1`, this.visibleSql(na, 'n.sensitivity', 'n.author_organisation_id', '$2')];
+      if (!na.notes.readsShared && !na.notes.writes) await this.assertWroteAny(em, caller, recipientId);
+      const params = new SqlParams([recipientId]);
+      const where = [`n.recipient_id = $1`, na.notes.sql(NOTE_FACTS, params)];
       if (!query.includeRetracted) where.push(`n.retracted_at IS NULL`);
-      if (query.contactType) where.push(`n.contact_type = ${add(query.contactType)}`);
-      if (query.authorOrganisationId) where.push(`n.author_organisation_id = ${add(query.authorOrganisationId)}::uuid`);
+      if (query.contactType) where.push(`n.contact_type = ${params.add(query.contactType)}`);
+      if (query.authorOrganisationId) where.push(`n.author_organisation_id = ${params.add(query.authorOrganisationId)}::uuid`);
       // A bare date is a day as the city's staff see it: the whole Japanese day, from its first instant to its last.
       if (query.from) {
-        where.push(`n.occurred_at >= ${add(isIsoDate(query.from) ? jstDayRange(query.from).start.toISOString() : query.from)}::timestamptz`);
+        where.push(`n.occurred_at >= ${params.add(isIsoDate(query.from) ? jstDayRange(query.from).start.toISOString() : query.from)}::timestamptz`);
       }
       if (query.to) {
         where.push(
           isIsoDate(query.to)
-            ? `n.occurred_at < ${add(jstDayRange(query.to).end.toISOString())}::timestamptz`
-            : `n.occurred_at <= ${add(query.to)}::timestamptz`,
+            ? `n.occurred_at < ${params.add(jstDayRange(query.to).end.toISOString())}::timestamptz`
+            : `n.occurred_at <= ${params.add(query.to)}::timestamptz`,
         );
       }
       // Keyset on (created_at, id): a note inserted meanwhile lands above the cursor, never shifts a later page.
-      if (after) where.push(`(n.created_at, n.id) < (${add(after[0])}::timestamptz, ${add(after[1])}::uuid)`);
+      if (after) where.push(`(n.created_at, n.id) < (${params.add(after[0])}::timestamptz, ${params.add(after[1])}::uuid)`);
       const rows: NoteRow[] = await em.query(
         `SELECT ${NOTE_COLUMNS('n')} FROM case_notes n WHERE ${where.join(' AND ')}
-          ORDER BY n.created_at DESC, n.id DESC LIMIT ${add(limit + 1)}`,
-        params,
+          ORDER BY n.created_at DESC, n.id DESC LIMIT ${params.add(limit + 1)}`,
+        params.values,
       );
       const page = toPage(rows, limit, (r) => [r.createdAt.toISOString(), r.id], noteJson);
       await this.auditNote(em, caller, na.access, 'note.list', recipientId, {
@@ -121,11 +100,12 @@ export class NotesService {
    */
   async readableNotes(em: EntityManager, caller: Caller, recipientId: string): Promise<NoteJson[]> {
     const na = await this.noteAccess(em, caller, recipientId);
+    const params = new SqlParams([recipientId]);
     const rows: NoteRow[] = await em.query(
       `SELECT ${NOTE_COLUMNS('n')} FROM case_notes n
-        WHERE n.recipient_id = $1 AND n.retracted_at IS NULL AND ${this.visibleSql(na, 'n.sensitivity', 'n.author_organisation_id', '$2')}
+        WHERE n.recipient_id = $1 AND n.retracted_at IS NULL AND ${na.notes.sql(NOTE_FACTS, params)}
         ORDER BY n.occurred_at, n.created_at, n.id`,
-      [recipientId, caller.organisationId],
+      params.values,
     );
     return rows.map(noteJson);
   }
@@ -145,13 +125,13 @@ export class NotesService {
     const after = decodeCursor(query.cursor, ['int']);
     return this.dataSource.transaction(async (em) => {
       const { na } = await this.findVisible(em, caller, recipientId, noteId);
-      const params: unknown[] = [noteId, caller.organisationId];
-      const where = [`v.note_id = $1`, this.visibleSql(na, 'v.sensitivity', 'n.author_organisation_id', '$2')];
-      if (after) where.push(`v.version < $${params.push(after[0])}`);
+      const params = new SqlParams([noteId]);
+      const where = [`v.note_id = $1`, na.notes.sql(REVISION_FACTS, params)];
+      if (after) where.push(`v.version < ${params.add(after[0])}`);
       const rows = await em.query(
         `SELECT ${REVISION_COLUMNS('v')} FROM case_note_revisions v JOIN case_notes n ON n.id = v.note_id
-          WHERE ${where.join(' AND ')} ORDER BY v.version DESC LIMIT $${params.push(limit + 1)}`,
-        params,
+          WHERE ${where.join(' AND ')} ORDER BY v.version DESC LIMIT ${params.add(limit + 1)}`,
+        params.values,
       );
       const page = toPage(rows, limit, (r: { version: number }) => [r.version], noteRevisionJson);
       await this.auditNote(em, caller, na.access, 'note.read', recipientId, {
@@ -166,7 +146,7 @@ export class NotesService {
   async create(caller: Caller, recipientId: string, dto: CreateNoteDto): Promise<NoteJson> {
     return this.dataSource.transaction(async (em) => {
       const na = await this.noteAccess(em, caller, recipientId);
-      if (!na.writes) throw new AppError('GRANT_SCOPE_MISSING', { message: 'Writing notes needs the notes.write permission' });
+      if (!na.notes.writes) throw new AppError('GRANT_SCOPE_MISSING', { message: 'Writing notes needs the notes.write permission' });
       const id = uuidv7();
       const [row]: NoteRow[] = await em.query(
         `INSERT INTO case_notes (id, recipient_id, author_user_id, author_organisation_id, occurred_at, contact_type,
@@ -204,7 +184,7 @@ export class NotesService {
   async recheckCreate(caller: Caller, recipientId: string, replayed: unknown): Promise<void> {
     await this.dataSource.transaction(async (em) => {
       const na = await this.noteAccess(em, caller, recipientId);
-      if (!na.writes) throw new AppError('GRANT_SCOPE_MISSING', { message: 'Writing notes needs the notes.write permission' });
+      if (!na.notes.writes) throw new AppError('GRANT_SCOPE_MISSING', { message: 'Writing notes needs the notes.write permission' });
       const id = (replayed as { id?: string } | null)?.id;
       await this.auditNote(em, caller, na.access, 'note.read', recipientId, { resourceId: id ?? null, details: { idempotentReplay: true } });
     });
@@ -223,7 +203,7 @@ export class NotesService {
         body: 'body',
         sensitivity: 'sensitivity',
       };
-      const params: unknown[] = [noteId, expectedVersion];
+      const params = new SqlParams([noteId, expectedVersion]);
       const sets: string[] = [];
       const changed: string[] = [];
       for (const [field, column] of Object.entries(columns) as [keyof UpdateNoteDto, string][]) {
@@ -232,7 +212,7 @@ export class NotesService {
         const current = field === 'occurredAt' ? row.occurredAt.toISOString() : row[field];
         const next = field === 'occurredAt' ? new Date(value as string).toISOString() : value;
         if (current === next) continue;
-        sets.push(`${column} = $${params.push(value)}${field === 'occurredAt' ? '::timestamptz' : ''}`);
+        sets.push(`${column} = ${params.add(value)}${field === 'occurredAt' ? '::timestamptz' : ''}`);
         changed.push(field);
       }
       if (sets.length === 0) return noteJson(row);
@@ -240,7 +220,7 @@ export class NotesService {
         `UPDATE case_notes SET ${sets.join(', ')}, version = version + 1,
            updated_at = date_trunc('milliseconds', clock_timestamp())
          WHERE id = $1 AND version = $2 RETURNING ${NOTE_COLUMNS('case_notes')}`,
-        params,
+        params.values,
       );
       if (count !== 1) throw versionConflict(row.version);
       await this.writeRevision(em, caller, noteId, 'update');
@@ -279,15 +259,16 @@ export class NotesService {
   /** A note the caller may read: 404 when it is not there for the caller; 403 when the caller reads no notes at all. */
   private async findVisible(em: EntityManager, caller: Caller, recipientId: string, noteId: string, lock = false) {
     const na = await this.noteAccess(em, caller, recipientId);
+    const params = new SqlParams([noteId, recipientId]);
     const [row]: NoteRow[] = await em.query(
       `SELECT ${NOTE_COLUMNS('n')} FROM case_notes n
-        WHERE n.id = $1 AND n.recipient_id = $3 AND ${this.visibleSql(na, 'n.sensitivity', 'n.author_organisation_id', '$2')}
+        WHERE n.id = $1 AND n.recipient_id = $2 AND ${na.notes.sql(NOTE_FACTS, params)}
         ${lock ? 'FOR UPDATE' : ''}`,
-      [noteId, caller.organisationId, recipientId],
+      params.values,
     );
     if (!row) {
       // Without notes.read the answer is the same whether the note exists or not: no existence is revealed.
-      if (!na.readsShared) throw new AppError('GRANT_SCOPE_MISSING', { message: 'Reading notes needs the notes.read permission' });
+      if (!na.notes.readsShared) throw new AppError('GRANT_SCOPE_MISSING', { message: 'Reading notes needs the notes.read permission' });
       throw noteNotFound();
     }
     return { na, row };
@@ -299,7 +280,7 @@ export class NotesService {
     if (found.row.authorUserId !== caller.userId) {
       throw new AppError('NOT_AUTHOR', { message: "Only the note's author may change it" });
     }
-    if (!found.na.writes) throw new AppError('GRANT_SCOPE_MISSING', { message: 'Changing notes needs the notes.write permission' });
+    if (!found.na.notes.writes) throw new AppError('GRANT_SCOPE_MISSING', { message: 'Changing notes needs the notes.write permission' });
     return found;
   }
 

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AccessService, type RecipientAbility, type ResolvedAccess, asValidationError } from '#libs/access/index.js';
+import { type AccessColumns, AccessService, asValidationError, type RecipientAbility, type ResolvedAccess } from '#libs/access/index.js';
 import { AuditService } from '#libs/audit/index.js';
-import { LiveOutbox } from '#libs/live/live-outbox.js';
+import { LiveOutbox } from '#libs/outbox/index.js';
 import { FIELD_GROUPS, type FieldGroup, RECIPIENT_IMMUTABLE_FIELDS, type RecipientField } from '#libs/contracts/index.js';
 import {
   AppError,
@@ -69,6 +69,9 @@ function normalise(field: RecipientField, value: unknown): unknown {
   return value;
 }
 
+/** A row of a list page: the record, the caller's access columns and the page's sort keys. */
+type ListRow = RecipientRow & AccessColumns & { cursor_at: string; cursor_kana: string };
+
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 function sqlValue(field: RecipientField, value: unknown): unknown {
@@ -125,8 +128,7 @@ export class RecipientsService {
   async create(caller: Caller, dto: RecipientBodyDto): Promise<RecipientJson> {
     try {
       return await this.dataSource.transaction(async (em) => {
-        const ability = await this.access.abilityFor(em, caller);
-        if (!ability.can('create', 'Recipient')) {
+        if (!this.access.abilityOf(caller).can('create', 'Recipient')) {
           throw new AppError('ORGANISATION_FORBIDDEN', {
             message: 'Only municipal departments and welfare offices open recipients',
           });
@@ -171,8 +173,7 @@ export class RecipientsService {
           `INSERT INTO recipients (${columns.join(', ')}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`,
           values,
         );
-        const [row] = await em.query(`SELECT ${RECIPIENT_SELECT} FROM recipients r WHERE r.id = $1`, [id]);
-        const access = await this.access.resolve(em, caller, id, ability);
+        const { row, access } = await this.load(em, caller, id);
         await this.audit.record(em, caller, {
           action: 'recipient.create',
           resourceType: 'recipient',
@@ -191,20 +192,18 @@ export class RecipientsService {
   }
 
   /**
-   * Loads one recipient with the caller's instance access; invisible (or unknown) → 404. One statement reads the
-   * organisation's grant shapes (its ability), the record and the organisation's grants on it, in one snapshot.
+   * Loads one recipient with the caller's access to it; invisible (or unknown) → 404. One statement reads the record
+   * and the access columns of the authority, in one snapshot.
    */
   private async load(em: EntityManager, caller: Caller, id: string) {
-    const [row] = await em.query(
-      `SELECT ${RECIPIENT_SELECT}, ${this.access.myGrantsSql('r', '$2')} AS grants, ${this.access.grantShapesSql('$2')} AS shapes
-         FROM recipients r WHERE r.id = $1`,
+    const [row]: (RecipientRow & AccessColumns)[] = await em.query(
+      `SELECT ${RECIPIENT_SELECT}, ${this.access.accessColumnsSql('r', '$2')} FROM recipients r WHERE r.id = $1`,
       [id, caller.organisationId],
     );
     if (!row) throw notFound();
-    const ability = this.access.abilityOf(caller, row.shapes);
-    const access = this.access.accessOf(ability, caller, { id: row.id, leadOrganisationId: row.leadOrganisationId, grants: row.grants });
+    const access = this.access.callerAccessOf(caller, row);
     if (!access.visible) throw notFound();
-    return { row: row as RecipientRow, access };
+    return { row, access };
   }
 
   /**
@@ -369,7 +368,7 @@ export class RecipientsService {
     const union = branches
       .map((b) => `(SELECT r.id, ${keyCols} FROM recipients r WHERE ${where(b)} ORDER BY ${order} LIMIT ${limit + 1})`)
       .join(' UNION ');
-    const sql = `SELECT ${RECIPIENT_SELECT}, ${this.access.myGrantsSql('r', '$1')} AS grants,
+    const sql = `SELECT ${RECIPIENT_SELECT}, ${this.access.accessColumnsSql('r', '$1')},
                         r.updated_at::text AS cursor_at, r.kana_sort_key AS cursor_kana
                    FROM (SELECT * FROM (${union}) u ORDER BY ${uOrder} LIMIT ${limit + 1}) p
                    JOIN recipients r ON r.id = p.id
@@ -385,12 +384,11 @@ export class RecipientsService {
    */
   async list(caller: Caller, query: RecipientListQueryDto): Promise<Page<RecipientJson>> {
     const em = this.dataSource.manager;
-    const ability = await this.access.abilityFor(em, caller);
-    const { sql, values, limit, kana } = this.listQuery(ability, caller, query);
-    const rows: any[] = sql ? await em.query(sql, values) : [];
-    const visible: { row: any; access: ResolvedAccess }[] = [];
+    const { sql, values, limit, kana } = this.listQuery(this.access.abilityOf(caller), caller, query);
+    const rows: ListRow[] = sql ? await em.query(sql, values) : [];
+    const visible: { row: ListRow; access: ResolvedAccess }[] = [];
     for (const row of rows) {
-      const access = this.access.accessOf(ability, caller, { id: row.id, leadOrganisationId: row.leadOrganisationId, grants: row.grants });
+      const access = this.access.callerAccessOf(caller, row);
       if (access.visible) visible.push({ row, access });
       else this.logger.error({ recipientId: row.id, requestId: caller.requestId }, 'list query and instance check disagree');
     }
@@ -417,8 +415,7 @@ export class RecipientsService {
 
   history(caller: Caller, id: string, query: { limit?: number; cursor?: string }) {
     return this.dataSource.transaction(async (em) => {
-      const ability = await this.access.abilityFor(em, caller);
-      const access = await this.access.resolve(em, caller, id, ability);
+      const access = await this.access.resolve(em, caller, id);
       if (!access.visible) throw notFound();
       const limit = pageLimit(query);
       const after = decodeCursor(query.cursor, ['int']);

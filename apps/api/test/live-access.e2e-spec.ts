@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { LiveOutbox } from '#libs/live/index.js';
+import { LiveOutbox } from '#libs/outbox/index.js';
 import { uuidv7 } from '#libs/platform/index.js';
 import { TestApp } from './harness.js';
 import { emitAck, nextEvent, OpenSockets, record, until } from './live-client.js';

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { SignJWT } from 'jose';
-import { LiveOutbox } from '#libs/live/index.js';
+import { LiveOutbox } from '#libs/outbox/index.js';
 import { uuidv7 } from '#libs/platform/index.js';
 import { TestApp } from './harness.js';
 import { connect, connectError, disconnected, emitAck, liveSocket, nextEvent, OpenSockets, record, until } from './live-client.js';

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { NOTE_COLUMNS, noteJson, type NoteRow } from '#libs/recipients/note.entity.js';
-import type { LiveNote, LiveNoteSource } from './live-access.js';
+import type { LiveNote, LiveNoteSource } from '#libs/live/index.js';
+import { NOTE_COLUMNS, noteJson, type NoteRow } from './note.entity.js';
 
-/** Loads notes for note.* events at delivery time: the note as it is now, in the JSON that GET returns. */
+/**
+ * The notes library as the live layer's note source: loads notes for note.* events at delivery time, the note as it
+ * is now, in the JSON that GET returns.
+ */
 @Injectable()
 export class CaseNoteLiveSource implements LiveNoteSource {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}

@@ -23,8 +23,8 @@ export interface LiveEventInput {
 
 /**
  * The transactional outbox: `publish` joins the caller's transaction, so an event exists exactly when the change
- * it describes commits. Other libraries import this file directly (`#libs/live/live-outbox.js`), which keeps
- * them free of the gateway and its dependencies.
+ * it describes commits. The libraries that change recipient data write here; the live layer reads the table and
+ * delivers (libs/live), so neither side imports the other.
  */
 @Injectable()
 export class LiveOutbox {

@@ -1,0 +1,2 @@
+export * from './live-outbox.js';
+export * from './outbox.module.js';
