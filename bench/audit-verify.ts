@@ -19,7 +19,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../apps/api/create-app.js';
 import { EVENT_COLUMNS, type EventRow, sealEvents } from '../libs/audit/index.js';
-import { startTestCluster } from '../libs/database/testing/test-cluster.js';
+import { startTestCluster } from '#libs/database/testing/index.js';
 import { TokenService } from '../libs/identity/index.js';
 import { createLogger, loadConfig, uuidv7 } from '../libs/platform/index.js';
 

@@ -20,7 +20,8 @@ import { AuditSealer, AuditService, EVENT_COLUMNS, eventJson, type EventRow } fr
 import { TokenService } from '#libs/identity/index.js';
 import { LiveOutbox } from '#libs/outbox/index.js';
 import { type AppConfig, type Caller, encodeCursor, toPage, uuidv7 } from '#libs/platform/index.js';
-import { nameSearchSql, projectRecipient, RECIPIENT_SELECT, RecipientsService, searchQueryKey } from '#libs/recipients/index.js';
+import { nameSearchSql, searchQueryKey } from '#libs/japanese-names/index.js';
+import { projectRecipient, RECIPIENT_SELECT, RecipientsService } from '#libs/recipients/index.js';
 import type { Role } from '#libs/contracts/index.js';
 
 const MODE = process.env.BARE_MODE === 'same-work' ? 'same-work' : 'one-sql';

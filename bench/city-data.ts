@@ -11,7 +11,7 @@ import type pg from 'pg';
 import { activeGrantSql } from '#libs/access/index.js';
 import type { AppConfig } from '#libs/platform/index.js';
 import { TokenService } from '#libs/identity/index.js';
-import { kanaSortKey, recipientSearchKey } from '#libs/recipients/index.js';
+import { kanaSortKey, recipientSearchKey } from '#libs/japanese-names/index.js';
 
 export interface CitySize {
   recipients: number;

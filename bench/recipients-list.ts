@@ -14,9 +14,10 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import pg from 'pg';
 import { AccessService, accessSql } from '#libs/access/index.js';
-import { startTestCluster } from '#libs/database/testing/test-cluster.js';
+import { startTestCluster } from '#libs/database/testing/index.js';
 import { type Caller, createLogger, encodeCursor, loadConfig, SqlParams } from '#libs/platform/index.js';
-import { kanaSortKey, RECIPIENT_SELECT, RecipientsService } from '#libs/recipients/index.js';
+import { kanaSortKey } from '#libs/japanese-names/index.js';
+import { RECIPIENT_SELECT, RecipientsService } from '#libs/recipients/index.js';
 import { createApp } from '../apps/api/create-app.js';
 
 const RECIPIENTS = 100_000;

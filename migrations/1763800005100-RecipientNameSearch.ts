@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { recipientSearchKey } from '../libs/recipients/search-key.js';
+import { recipientSearchKey } from '../libs/japanese-names/index.js';
 
 /**
  * Indexes for `GET /recipients?q=` over recipients.search_key (see libs/recipients/search-key.ts).

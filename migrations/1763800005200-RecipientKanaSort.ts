@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { kanaSortKey } from '../libs/recipients/search-key.js';
+import { kanaSortKey } from '../libs/japanese-names/index.js';
 
 /**
  * `GET /recipients?sort=kana` orders by a stored key (see kanaSortKey in libs/recipients/search-key.ts) instead of the

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { FieldGroup, GrantPermission, LegalBasis } from '#libs/contracts/index.js';
 import { uuidv7 } from '#libs/platform/index.js';
-import { kanaSortKey, recipientSearchKey } from '#libs/recipients/index.js';
+import { kanaSortKey, recipientSearchKey } from '#libs/japanese-names/index.js';
 
 interface SeededIdentityLike {
   organisations: Record<string, string>;

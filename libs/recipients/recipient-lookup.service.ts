@@ -5,7 +5,7 @@ import { AuditService } from '#libs/audit/index.js';
 import type { RecipientIdentityJson } from '#libs/contracts/index.js';
 import { AppError, type Caller, decodeCursor, type Page, pageLimit, SqlParams, toPage } from '#libs/platform/index.js';
 import type { RecipientLookupQueryDto } from './recipient-lookup.dto.js';
-import { nameSearchSql, searchQueryKey } from './search-key.js';
+import { nameSearchSql, searchQueryKey } from '#libs/japanese-names/index.js';
 
 export type { RecipientIdentityJson };
 

@@ -24,7 +24,7 @@ import {
   uuidv7,
   versionConflict,
 } from '#libs/platform/index.js';
-import { kanaSortKey, nameSearchSql, recipientSearchKey, searchQueryKey } from './search-key.js';
+import { kanaSortKey, nameSearchSql, recipientSearchKey, searchQueryKey } from '#libs/japanese-names/index.js';
 import type { RecipientBodyDto, RecipientListQueryDto } from './recipient.dto.js';
 import {
   ALL_RECIPIENT_FIELDS,

@@ -5,7 +5,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import type { OrganisationKind, Role } from '#libs/contracts/index.js';
-import { createTestDatabase, type TestDatabase } from '#libs/database/testing/test-database.js';
+import { createTestDatabase, type TestDatabase } from '#libs/database/testing/index.js';
 import { ARGON2_OPTIONS, TokenService } from '#libs/identity/index.js';
 import type { LiveOptions } from '#libs/live/index.js';
 import { type Clock, createLogger, loadConfig, uuidv7 } from '#libs/platform/index.js';

@@ -1,6 +1,6 @@
-import { createTestDatabase } from '#libs/database/testing/test-database.js';
+import { createTestDatabase } from '#libs/database/testing/index.js';
 import { jstDate } from '#libs/platform/index.js';
-import { kanaSortKey } from '#libs/recipients/index.js';
+import { kanaSortKey } from '#libs/japanese-names/index.js';
 import { TestApp } from './harness.js';
 
 /**

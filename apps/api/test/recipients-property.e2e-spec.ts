@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { FIELD_GROUPS, type FieldGroup, GRANT_PERMISSIONS } from '#libs/contracts/index.js';
 import { uuidv7 } from '#libs/platform/index.js';
-import { kanaSortKey } from '#libs/recipients/index.js';
+import { kanaSortKey } from '#libs/japanese-names/index.js';
 import { TestApp } from './harness.js';
 import { groupsIn } from './recipient-fixtures.js';
 

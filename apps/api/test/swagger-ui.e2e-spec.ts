@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '#libs/database/index.js';
-import { createTestDatabase } from '#libs/database/testing/test-database.js';
+import { createTestDatabase } from '#libs/database/testing/index.js';
 
 // Jest's ESM loader cannot import @fastify/static, which the Swagger UI pages need: the built server is started as
 // a process instead (over a clone of the test database), as `npm start` runs it.

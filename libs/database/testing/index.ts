@@ -1,0 +1,2 @@
+export * from './test-cluster.js';
+export * from './test-database.js';
