@@ -29,9 +29,12 @@ export interface LiveEventInput {
 @Injectable()
 export class LiveOutbox {
   async publish(em: EntityManager, event: LiveEventInput): Promise<void> {
+    // One round trip: the row, and the wake-up delivered when the transaction commits (PostgreSQL folds identical
+    // notifications of one transaction into one).
     await em.query(
-      `INSERT INTO live_events (recipient_id, organisation_ids, type, payload, actor_organisation_id)
-       VALUES ($1, $2::uuid[], $3, $4::jsonb, $5)`,
+      `WITH e AS (INSERT INTO live_events (recipient_id, organisation_ids, type, payload, actor_organisation_id)
+                  VALUES ($1, $2::uuid[], $3, $4::jsonb, $5) RETURNING 1)
+       SELECT pg_notify('${LIVE_NEW_CHANNEL}', '') FROM e`,
       [
         event.recipientId,
         event.organisationIds ?? [],
@@ -40,8 +43,6 @@ export class LiveOutbox {
         event.actorOrganisationId,
       ],
     );
-    // PostgreSQL folds identical notifications of one transaction into one.
-    await em.query(`SELECT pg_notify('${LIVE_NEW_CHANNEL}', '')`);
   }
 }
 

@@ -148,25 +148,27 @@ export class NotesService {
       const na = await this.noteAccess(em, caller, recipientId);
       if (!na.notes.writes) throw new AppError('GRANT_SCOPE_MISSING', { message: 'Writing notes needs the notes.write permission' });
       const id = uuidv7();
-      const [row]: NoteRow[] = await em.query(
+      const params = new SqlParams([
+        id,
+        recipientId,
+        caller.userId,
+        caller.organisationId,
+        dto.occurredAt,
+        dto.contactType,
+        dto.counterpart ?? null,
+        dto.title ?? null,
+        dto.body,
+        dto.sensitivity,
+      ]);
+      const row = (await this.writeWithRevision(
+        em,
+        caller,
+        'create',
         `INSERT INTO case_notes (id, recipient_id, author_user_id, author_organisation_id, occurred_at, contact_type,
            counterpart, title, body, sensitivity)
-         VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7, $8, $9, $10)
-         RETURNING ${NOTE_COLUMNS('case_notes')}`,
-        [
-          id,
-          recipientId,
-          caller.userId,
-          caller.organisationId,
-          dto.occurredAt,
-          dto.contactType,
-          dto.counterpart ?? null,
-          dto.title ?? null,
-          dto.body,
-          dto.sensitivity,
-        ],
-      );
-      await this.writeRevision(em, caller, id, 'create');
+         VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7, $8, $9, $10)`,
+        params,
+      ))!;
       await this.auditNote(em, caller, na.access, 'note.create', recipientId, {
         resourceId: id,
         notes: [dto],
@@ -216,21 +218,23 @@ export class NotesService {
         changed.push(field);
       }
       if (sets.length === 0) return noteJson(row);
-      const [result, count]: [NoteRow[], number] = await em.query(
+      const updated = await this.writeWithRevision(
+        em,
+        caller,
+        'update',
         `UPDATE case_notes SET ${sets.join(', ')}, version = version + 1,
            updated_at = date_trunc('milliseconds', clock_timestamp())
-         WHERE id = $1 AND version = $2 RETURNING ${NOTE_COLUMNS('case_notes')}`,
-        params.values,
+         WHERE id = $1 AND version = $2`,
+        params,
       );
-      if (count !== 1) throw versionConflict(row.version);
-      await this.writeRevision(em, caller, noteId, 'update');
+      if (!updated) throw versionConflict(row.version);
       await this.auditNote(em, caller, na.access, 'note.update', recipientId, {
         resourceId: noteId,
-        notes: [row, noteJson(result[0])],
+        notes: [row, noteJson(updated)],
         details: { fields: changed },
       });
       await this.publish(em, caller, 'note.updated', recipientId, noteId);
-      return noteJson(result[0]);
+      return noteJson(updated);
     });
   }
 
@@ -238,16 +242,18 @@ export class NotesService {
     return this.dataSource.transaction(async (em) => {
       const { na, row } = await this.findOwn(em, caller, recipientId, noteId);
       if (row.retractedAt) throw new AppError('ALREADY_RETRACTED', { message: 'This note is already retracted' });
-      const [result]: [NoteRow[], number] = await em.query(
+      const retracted = (await this.writeWithRevision(
+        em,
+        caller,
+        'retract',
         `UPDATE case_notes SET retracted_at = date_trunc('milliseconds', clock_timestamp()), retracted_by = $2,
            retract_reason = $3, version = version + 1, updated_at = date_trunc('milliseconds', clock_timestamp())
-         WHERE id = $1 RETURNING ${NOTE_COLUMNS('case_notes')}`,
-        [noteId, caller.userId, reason],
-      );
-      await this.writeRevision(em, caller, noteId, 'retract');
+         WHERE id = $1`,
+        new SqlParams([noteId, caller.userId, reason]),
+      ))!;
       await this.auditNote(em, caller, na.access, 'note.retract', recipientId, { resourceId: noteId });
       await this.publish(em, caller, 'note.updated', recipientId, noteId);
-      return noteJson(result[0]);
+      return noteJson(retracted);
     });
   }
 
@@ -293,15 +299,29 @@ export class NotesService {
     if (own.length === 0) throw new AppError('GRANT_SCOPE_MISSING', { message: 'Reading notes needs the notes.read permission' });
   }
 
-  private writeRevision(em: EntityManager, caller: Caller, noteId: string, change: 'create' | 'update' | 'retract') {
-    return em.query(
-      `INSERT INTO case_note_revisions (note_id, version, occurred_at, contact_type, counterpart, title, body, sensitivity,
-         retracted_at, retract_reason, written_by, written_by_organisation_id, change)
-       SELECT id, version, occurred_at, contact_type, counterpart, title, body, sensitivity, retracted_at, retract_reason,
-              $2, $3, $4
-         FROM case_notes WHERE id = $1`,
-      [noteId, caller.userId, caller.organisationId, change],
+  /**
+   * One statement for a note's change and the revision it leaves: `change` is the INSERT or UPDATE of case_notes
+   * (without RETURNING), and every version the note has is copied as it was written. The note as it is now, or
+   * undefined when the change touched no row.
+   */
+  private async writeWithRevision(
+    em: EntityManager,
+    caller: Caller,
+    kind: 'create' | 'update' | 'retract',
+    change: string,
+    params: SqlParams,
+  ): Promise<NoteRow | undefined> {
+    const rows: NoteRow[] = await em.query(
+      `WITH n AS (${change} RETURNING *),
+            v AS (INSERT INTO case_note_revisions (note_id, version, occurred_at, contact_type, counterpart, title, body,
+                    sensitivity, retracted_at, retract_reason, written_by, written_by_organisation_id, change)
+                  SELECT id, version, occurred_at, contact_type, counterpart, title, body, sensitivity, retracted_at,
+                         retract_reason, ${params.add(caller.userId)}::uuid, ${params.add(caller.organisationId)}::uuid, ${params.add(kind)}
+                    FROM n)
+       SELECT ${NOTE_COLUMNS('n')} FROM n`,
+      params.values,
     );
+    return rows[0];
   }
 
   /**
