@@ -21,7 +21,7 @@ import { LIVE_NEW_CHANNEL, LIVE_SEQ_CHANNEL } from './live-outbox.js';
 import { grantMessage, isGrantEvent, noteIdsOf, projectLiveEvent, type StoredLiveEvent } from './live-projection.js';
 import { LiveSequencer } from './live-sequencer.js';
 import { LiveSessions } from './live-sessions.js';
-import { caseRoom, type LiveMessage, type LiveNamespace, type LiveSocket, subscriptionRoom } from './live-socket.js';
+import { backgroundTimer, caseRoom, type LiveMessage, type LiveNamespace, type LiveSocket, subscriptionRoom } from './live-socket.js';
 import { LIVE_OPTIONS, type LiveOptions } from './live.options.js';
 import { PgListener } from './pg-listener.js';
 
@@ -135,11 +135,10 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.listener.start();
     this.started = true;
     const tick = () => {
-      this.pollTimer = setTimeout(() => {
+      this.pollTimer = backgroundTimer(() => {
         this.poll();
         if (!this.stopped) tick();
       }, this.options.pollMs);
-      this.pollTimer.unref();
     };
     tick();
     this.poll();
