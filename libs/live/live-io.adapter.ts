@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { IncomingMessage } from 'node:http';
+import type { Server, ServerOptions } from 'socket.io';
 import { LIVE_PATH } from '#libs/contracts/index.js';
 import { type AppConfig, securityHeaders, type TrustFunction, trustFunction } from '#libs/platform/index.js';
 import { DEFAULT_LIVE_OPTIONS, type LiveOptions } from './live.options.js';
@@ -20,25 +21,26 @@ export class LiveIoAdapter extends IoAdapter {
     super(app);
   }
 
-  override createIOServer(port: number, options?: any): any {
+  override createIOServer(port: number, options?: Partial<ServerOptions>): Server {
     const allowed = this.config.allowedOrigins;
     const trust = trustFunction(this.config.trustProxy);
+    // Nest's signature names every option; Socket.IO fills in the ones left out.
     const server = super.createIOServer(port, {
       ...options,
       path: LIVE_PATH,
       serveClient: false,
       maxHttpBufferSize: this.live.maxMessageBytes ?? DEFAULT_LIVE_OPTIONS.maxMessageBytes,
       cors: allowed.length > 0 ? { origin: allowed, credentials: true } : undefined,
-      allowRequest: (req: IncomingMessage, callback: (err: string | null | undefined, ok: boolean) => void) => {
+      allowRequest: (req, callback) => {
         callback(null, originAllowed(req, allowed, trust));
       },
-    });
+    } as ServerOptions);
     // Polling answers and the WebSocket handshake bypass Fastify's hooks: they get the same security headers here
     // (HSTS rides on the HTTP answers, which is all a browser needs).
     server.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, securityHeaders(LIVE_PATH, false)));
     // Socket.IO always serves the default namespace "/"; nothing lives there, so nobody may hold a connection on it
     // (an unauthenticated client would otherwise keep one open for free).
-    server.of('/').use((_socket: unknown, next: (error?: Error) => void) => next(new Error('invalid namespace')));
+    server.of('/').use((_socket, next) => next(new Error('invalid namespace')));
     return server;
   }
 }

@@ -8,12 +8,12 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import type { Namespace } from 'socket.io';
-import { LIVE_NAMESPACE, type LiveAck } from '#libs/contracts/index.js';
+import { LIVE_NAMESPACE, type LiveAck, type LiveClientEvents } from '#libs/contracts/index.js';
 import { SessionService } from '#libs/identity/index.js';
 import { APP_CONFIG, type AppConfig, clientAddress, type RequestMeta, type TrustFunction, trustFunction, uuidv7 } from '#libs/platform/index.js';
 import { parseRenew, parseSubscribe, parseUnsubscribe } from './live-payloads.js';
-import { LiveService, type LiveSocket } from './live.service.js';
+import type { LiveAckOf, LiveNamespace, LiveSocket } from './live-socket.js';
+import { LiveService } from './live.service.js';
 import { TokenBucket } from './token-bucket.js';
 
 const VALIDATION_FAILED = { ok: false, code: 'VALIDATION_FAILED' } as const;
@@ -34,7 +34,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.trust = trustFunction(config.trustProxy);
   }
 
-  afterInit(nsp: Namespace): void {
+  afterInit(nsp: LiveNamespace): void {
     this.live.attach(nsp);
     nsp.use((socket, next) => {
       const token: unknown = socket.handshake.auth?.token;
@@ -43,7 +43,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         return;
       }
       const authenticatedFrom = Date.now();
-      this.sessions.authenticate(token, this.meta(socket as LiveSocket)).then(
+      this.sessions.authenticate(token, this.meta(socket)).then(
         ({ tokenExpiresAt, ...caller }) => {
           const options = this.live.options;
           socket.data = {
@@ -69,7 +69,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         return;
       }
       const ack = packet[packet.length - 1];
-      if (typeof ack === 'function') ack({ ok: false, code: 'RATE_LIMITED' });
+      if (typeof ack === 'function') ack({ ok: false, code: 'RATE_LIMITED' } satisfies LiveAck);
       if (++socket.data.refusals >= this.live.options.refusalsBeforeDisconnect) socket.disconnect(true);
     });
     this.live.registerSocket(socket);
@@ -79,8 +79,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     if (socket.data?.caller) this.live.unregisterSocket(socket);
   }
 
-  @SubscribeMessage('subscribe')
-  async subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<LiveAck<{ seq: number }>> {
+  @SubscribeMessage('subscribe' satisfies keyof LiveClientEvents)
+  async subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<LiveAckOf<'subscribe'>> {
     const payload = parseSubscribe(body);
     if (!payload) return VALIDATION_FAILED;
     try {
@@ -91,16 +91,16 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     }
   }
 
-  @SubscribeMessage('unsubscribe')
-  unsubscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): LiveAck {
+  @SubscribeMessage('unsubscribe' satisfies keyof LiveClientEvents)
+  unsubscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): LiveAckOf<'unsubscribe'> {
     const payload = parseUnsubscribe(body);
     if (!payload) return VALIDATION_FAILED;
     this.live.unsubscribe(socket, payload.recipientId);
     return { ok: true };
   }
 
-  @SubscribeMessage('auth.renew')
-  async renew(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<LiveAck<{ expiresAt: string }>> {
+  @SubscribeMessage('auth.renew' satisfies keyof LiveClientEvents)
+  async renew(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<LiveAckOf<'auth.renew'>> {
     const payload = parseRenew(body);
     if (!payload) return VALIDATION_FAILED;
     try {

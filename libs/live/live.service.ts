@@ -1,12 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import type { Namespace, Socket } from 'socket.io';
 import type { DataSource } from 'typeorm';
-import { CASE_ROLES, type FieldGroup, type LiveEventType } from '#libs/contracts/index.js';
-import { ACCOUNT_CHANGED_CHANNEL, type AccountChanged, SESSION_ENDED_CHANNEL, type SessionEnded } from '#libs/identity/index.js';
+import { CASE_ROLES } from '#libs/contracts/index.js';
+import { ACCOUNT_CHANGED_CHANNEL, SESSION_ENDED_CHANNEL } from '#libs/identity/index.js';
 import { AuditService } from '#libs/audit/index.js';
 import { APP_CONFIG, type AppConfig, type Caller, LOGGER, uuidv7 } from '#libs/platform/index.js';
+import { AccessExpiry } from './access-expiry.js';
 import {
   LIVE_ACCESS,
   LIVE_NOTES,
@@ -15,47 +15,22 @@ import {
   type LiveNoteSource,
   type LivePair,
   type LiveReadAccess,
-  mayReadNote,
   pairKey,
 } from './live-access.js';
 import { LIVE_NEW_CHANNEL, LIVE_SEQ_CHANNEL } from '#libs/outbox/index.js';
+import { grantMessage, isGrantEvent, noteIdsOf, projectLiveEvent, type StoredLiveEvent } from './live-projection.js';
 import { LiveSequencer } from './live-sequencer.js';
+import { LiveSessions } from './live-sessions.js';
+import { backgroundTimer, caseRoom, type LiveMessage, type LiveNamespace, type LiveSocket, subscriptionRoom } from './live-socket.js';
 import { LIVE_OPTIONS, type LiveOptions } from './live.options.js';
 import { PgListener } from './pg-listener.js';
-import { fieldGroupOf } from './recipient-field-groups.js';
-import { TokenBucket } from './token-bucket.js';
-
-/** What the live layer keeps on each socket. */
-export interface LiveSocketData {
-  caller: Caller;
-  /** When the handshake started reading the account: a change announced after that may not be in `caller`. */
-  authenticatedFrom: number;
-  tokenExpiresAt: number;
-  expiryTimer?: NodeJS.Timeout;
-  subscriptions: Set<string>;
-  bucket: TokenBucket;
-  refusals: number;
-}
-
-export type LiveSocket = Socket<any, any, any, LiveSocketData>;
-
-/** A sequenced row of live_events. */
-export interface StoredLiveEvent {
-  seq: number;
-  recipientId: string;
-  organisationIds: string[];
-  type: LiveEventType;
-  payload: Record<string, any>;
-  at: string;
-  actorOrganisationId: string | null;
-}
 
 interface EventRow {
   seq: string;
   recipient_id: string;
   organisation_ids: string[];
-  type: LiveEventType;
-  payload: Record<string, any>;
+  type: StoredLiveEvent['type'];
+  payload: unknown;
   at: Date;
   actor_organisation_id: string | null;
 }
@@ -65,36 +40,24 @@ export type SubscribeAnswer =
   | { ok: false; code: 'NOT_FOUND' | 'REPLAY_UNAVAILABLE' | 'TOO_MANY_SUBSCRIPTIONS' };
 
 const EVENT_COLUMNS = 'seq, recipient_id, organisation_ids, type, payload, at, actor_organisation_id';
-const MAX_TIMER_MS = 2 ** 31 - 1;
-/** How long an account change is remembered for handshakes that were reading the account while it was announced. */
-const RECENT_CHANGE_MS = 60_000;
 
-const toEvent = (r: EventRow): StoredLiveEvent => ({
-  seq: Number(r.seq),
-  recipientId: r.recipient_id,
-  organisationIds: r.organisation_ids,
-  type: r.type,
-  payload: r.payload,
-  at: r.at.toISOString(),
-  actorOrganisationId: r.actor_organisation_id,
-});
-
-function parseNotification<T>(payload: string): T | undefined {
-  try {
-    return JSON.parse(payload) as T;
-  } catch {
-    return undefined;
-  }
-}
-
-export const orgRoom = (organisationId: string) => `org:${organisationId}`;
-/** Caseworkers and org_admins of an organisation: grant.* go there (auditors and administrators see no case content). */
-export const caseRoom = (organisationId: string) => `case:${organisationId}`;
-export const subscriptionRoom = (recipientId: string, organisationId: string) => `sub:${recipientId}:${organisationId}`;
+// The rows were written by LiveOutbox's publishers, each type with its own payload.
+const toEvent = (r: EventRow) =>
+  ({
+    seq: Number(r.seq),
+    recipientId: r.recipient_id,
+    organisationIds: r.organisation_ids,
+    type: r.type,
+    payload: r.payload,
+    at: r.at.toISOString(),
+    actorOrganisationId: r.actor_organisation_id,
+  }) as StoredLiveEvent;
 
 /**
- * Subscriptions, delivery and eviction on one instance. Every instance relays the whole, shared event table
- * itself (LISTEN/NOTIFY wakes it), so several instances deliver exactly as one does without a message broker.
+ * The relay: subscriptions and delivery on one instance, and the one owner of "no gap, no duplicate". Every instance
+ * relays the whole, shared event table itself (LISTEN/NOTIFY wakes it), so several instances deliver exactly as one
+ * does without a message broker. What an organisation sees of an event is `projectLiveEvent`'s answer; the sockets'
+ * sessions and tokens are `LiveSessions`'; lapsing grants are `AccessExpiry`'s, which evicts through this class.
  *
  * Ordering guarantee: the relay's batches and the last step of a subscribe (final replay + joining the room) run
  * one at a time (`exclusive`), and a batch emits everything synchronously before advancing `dispatchedThrough`.
@@ -103,12 +66,12 @@ export const subscriptionRoom = (recipientId: string, organisationId: string) =>
  */
 @Injectable()
 export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
-  private nsp: Namespace | undefined;
+  private nsp: LiveNamespace | undefined;
   private listener: PgListener | undefined;
   private readonly sequencer: LiveSequencer;
+  private readonly sessions: LiveSessions;
+  private readonly expiry: AccessExpiry<LivePair>;
   private pollTimer: NodeJS.Timeout | undefined;
-  private changesTimer: NodeJS.Timeout | undefined;
-  private changesTimerAt = Infinity;
   private stopped = false;
   private started = false;
   /** The poll in flight, awaited on shutdown. */
@@ -122,11 +85,6 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** recipientId → organisationId → that organisation's subscribed sockets on this instance. */
   private readonly subs = new Map<string, Map<string, Set<LiveSocket>>>();
-  /** pairKey → when that pair's access may change by itself (grant expiry). */
-  private readonly changesAt = new Map<string, { pair: LivePair; at: number }>();
-  private readonly bySession = new Map<string, Set<LiveSocket>>();
-  /** userId → when its last session end or account change was announced to this instance. */
-  private readonly recentChanges = new Map<string, number>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -138,13 +96,23 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     @Optional() @Inject(LIVE_NOTES) private readonly notes?: LiveNoteSource,
   ) {
     this.sequencer = new LiveSequencer(dataSource, logger);
+    this.sessions = new LiveSessions(dataSource, logger);
+    this.expiry = new AccessExpiry<LivePair>(
+      (pair) => pairKey(pair.organisationId, pair.recipientId),
+      {
+        inTurn: (fn) => this.exclusive(fn),
+        readAccess: (pairs) => this.access.readAccess(pairs),
+        evict: (pair) => this.evict(pair.organisationId, pair.recipientId),
+      },
+      logger,
+    );
   }
 
   logError(message: string, error: unknown): void {
     this.logger.error({ err: error instanceof Error ? error.message : String(error) }, `live: ${message}`);
   }
 
-  attach(nsp: Namespace): void {
+  attach(nsp: LiveNamespace): void {
     this.nsp = nsp;
   }
 
@@ -158,20 +126,19 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     this.listener = new PgListener(this.config.databaseUrl!, this.logger, () => {
       // Notifications sent while the connection was down are lost: catch up from the tables.
       this.poll();
-      void this.recheckSessions([...this.bySession.keys()]);
+      void this.sessions.recheckAll();
     })
       .on(LIVE_NEW_CHANNEL, () => void this.sequencer.wake())
       .on(LIVE_SEQ_CHANNEL, () => this.wakeRelay())
-      .on(SESSION_ENDED_CHANNEL, (payload) => this.onSessionEnded(payload))
-      .on(ACCOUNT_CHANGED_CHANNEL, (payload) => this.onAccountChanged(payload));
+      .on(SESSION_ENDED_CHANNEL, (payload) => this.sessions.sessionEnded(payload))
+      .on(ACCOUNT_CHANGED_CHANNEL, (payload) => this.sessions.accountChanged(payload));
     await this.listener.start();
     this.started = true;
     const tick = () => {
-      this.pollTimer = setTimeout(() => {
+      this.pollTimer = backgroundTimer(() => {
         this.poll();
         if (!this.stopped) tick();
       }, this.options.pollMs);
-      this.pollTimer.unref();
     };
     tick();
     this.poll();
@@ -180,9 +147,8 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.pollTimer);
-    clearTimeout(this.changesTimer);
-    // Token-expiry timers die with their sockets, whether or not the disconnect handlers still run.
-    for (const sockets of this.bySession.values()) for (const socket of sockets) clearTimeout(socket.data.expiryTimer);
+    this.expiry.stop();
+    this.sessions.stop();
     this.nsp?.disconnectSockets(true);
     await this.listener?.stop();
     // Let runs in flight finish before the pool closes.
@@ -217,107 +183,17 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
   // ---------------------------------------------------------------- sockets
 
   registerSocket(socket: LiveSocket): void {
-    const { caller } = socket.data;
-    // The announcement of a change may have arrived while this handshake was reading the old account.
-    if ((this.recentChanges.get(caller.userId) ?? -Infinity) >= socket.data.authenticatedFrom) {
-      socket.disconnect(true);
-      return;
-    }
-    void socket.join(orgRoom(caller.organisationId));
-    if (CASE_ROLES.includes(caller.role)) void socket.join(caseRoom(caller.organisationId));
-    this.indexSession(socket);
-    this.armTokenExpiry(socket);
+    this.sessions.register(socket);
   }
 
   unregisterSocket(socket: LiveSocket): void {
-    clearTimeout(socket.data.expiryTimer);
-    this.bySession.get(socket.data.caller?.sessionId)?.delete(socket);
-    if (this.bySession.get(socket.data.caller?.sessionId)?.size === 0) this.bySession.delete(socket.data.caller.sessionId);
-    for (const recipientId of socket.data.subscriptions ?? []) this.leave(socket, recipientId);
+    this.sessions.unregister(socket);
+    for (const recipientId of socket.data.subscriptions) this.leave(socket, recipientId);
   }
 
   /** `auth.renew`: the same user, a live session; the socket now ends with the new token. */
   renew(socket: LiveSocket, caller: Caller, tokenExpiresAt: number): boolean {
-    const current = socket.data.caller;
-    if (caller.userId !== current.userId || caller.organisationId !== current.organisationId || caller.role !== current.role) {
-      return false;
-    }
-    this.bySession.get(current.sessionId)?.delete(socket);
-    socket.data.caller = caller;
-    socket.data.tokenExpiresAt = tokenExpiresAt;
-    this.indexSession(socket);
-    this.armTokenExpiry(socket);
-    return true;
-  }
-
-  private indexSession(socket: LiveSocket): void {
-    const id = socket.data.caller.sessionId;
-    let set = this.bySession.get(id);
-    if (!set) this.bySession.set(id, (set = new Set()));
-    set.add(socket);
-  }
-
-  private armTokenExpiry(socket: LiveSocket): void {
-    clearTimeout(socket.data.expiryTimer);
-    const ms = Math.max(0, socket.data.tokenExpiresAt - Date.now());
-    socket.data.expiryTimer = setTimeout(() => socket.disconnect(true), Math.min(ms, MAX_TIMER_MS));
-    // The listening server keeps the process alive; these timers must never be what does.
-    socket.data.expiryTimer.unref();
-  }
-
-  private onSessionEnded(payload: string): void {
-    const ended = parseNotification<SessionEnded>(payload);
-    if (!ended) return;
-    this.noteChange(ended.userId);
-    for (const sessionId of ended.sessionIds ?? []) {
-      for (const socket of [...(this.bySession.get(sessionId) ?? [])]) socket.disconnect(true);
-    }
-  }
-
-  /**
-   * A user's role, organisation or active state changed: every socket of that user was authorised for the old
-   * account (rooms, subscriptions, note projection), so it is closed; a reconnect is authorised afresh.
-   */
-  private onAccountChanged(payload: string): void {
-    const changed = parseNotification<AccountChanged>(payload);
-    if (!changed?.userId) return;
-    this.noteChange(changed.userId);
-    for (const sockets of this.bySession.values()) {
-      for (const socket of [...sockets]) if (socket.data.caller.userId === changed.userId) socket.disconnect(true);
-    }
-  }
-
-  private noteChange(userId: string | undefined): void {
-    if (!userId) return;
-    const now = Date.now();
-    for (const [id, at] of this.recentChanges) if (at < now - RECENT_CHANGE_MS) this.recentChanges.delete(id);
-    this.recentChanges.set(userId, now);
-  }
-
-  /**
-   * After notifications may have been lost: disconnects the sockets whose session is no longer live (ended, user or
-   * organisation deactivated) or whose user's role or organisation is no longer the one the socket was authorised for.
-   */
-  private async recheckSessions(sessionIds: string[]): Promise<void> {
-    if (sessionIds.length === 0 || this.stopped) return;
-    try {
-      const rows: { id: string; role: string | null; organisation_id: string | null }[] = await this.dataSource.query(
-        `SELECT ids.id, u.role, u.organisation_id
-           FROM unnest($1::uuid[]) AS ids(id)
-           LEFT JOIN sessions s ON s.id = ids.id AND s.revoked_at IS NULL
-           LEFT JOIN users u ON u.id = s.user_id AND u.active
-                            AND EXISTS (SELECT 1 FROM organisations o WHERE o.id = u.organisation_id AND o.active)`,
-        [sessionIds],
-      );
-      for (const row of rows) {
-        for (const socket of [...(this.bySession.get(row.id) ?? [])]) {
-          const { caller } = socket.data;
-          if (row.role !== caller.role || row.organisation_id !== caller.organisationId) socket.disconnect(true);
-        }
-      }
-    } catch (error) {
-      this.logError('session re-check failed', error);
-    }
+    return this.sessions.renew(socket, caller, tokenExpiresAt);
   }
 
   // ---------------------------------------------------------------- subscriptions
@@ -369,7 +245,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
         return { ok: false, code: 'TOO_MANY_SUBSCRIPTIONS' } as const;
       }
       this.join(socket, recipientId);
-      this.noteChangesAt(pair, access);
+      this.expiry.note(pair, access.changesAt);
       return { ok: true, seq: this.dispatchedThrough } as const;
     });
   }
@@ -408,7 +284,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     sockets.delete(socket);
     if (sockets.size === 0) {
       orgs.delete(organisationId);
-      this.changesAt.delete(pairKey(organisationId, recipientId));
+      this.expiry.forget({ organisationId, recipientId });
     }
     if (orgs.size === 0) this.subs.delete(recipientId);
   }
@@ -442,17 +318,17 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
       const events = rows.map(toEvent);
       const notes = await this.loadNotes(events);
       for (const event of events) {
-        if (event.type.startsWith('grant.')) {
-          if (event.organisationIds.includes(organisationId)) socket.emit(event.type, this.grantBody(event));
-          continue;
+        let message: LiveMessage | null = null;
+        if (isGrantEvent(event)) {
+          if (event.organisationIds.includes(organisationId)) message = grantMessage(event);
+        } else {
+          try {
+            message = projectLiveEvent(event, organisationId, access, notes);
+          } catch (error) {
+            this.logError(`event ${event.seq} (${event.type}) could not be replayed`, error);
+          }
         }
-        let body: Record<string, unknown> | null = null;
-        try {
-          body = this.project(event, organisationId, access, notes);
-        } catch (error) {
-          this.logError(`event ${event.seq} (${event.type}) could not be replayed`, error);
-        }
-        if (body) socket.emit(event.type, body);
+        if (message) socket.emit(message.event, message.body);
       }
       cursor = events[events.length - 1].seq;
       if (rows.length < this.options.relayBatch) return through;
@@ -513,7 +389,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     this.dispatchedThrough = events[events.length - 1].seq;
     for (const [key, pair] of pairs) {
       const answer = access.get(key);
-      if (answer && this.subs.get(pair.recipientId)?.has(pair.organisationId)) this.noteChangesAt(pair, answer);
+      if (answer && this.subs.get(pair.recipientId)?.has(pair.organisationId)) this.expiry.note(pair, answer.changesAt);
     }
     return rows.length;
   }
@@ -525,14 +401,14 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
   ): void {
     const nsp = this.nsp;
     if (!nsp) return;
-    if (event.type === 'grant.created' || event.type === 'grant.revoked') {
-      const body = this.grantBody(event);
-      for (const organisationId of new Set(event.organisationIds)) nsp.to(caseRoom(organisationId)).emit(event.type, body);
+    if (isGrantEvent(event)) {
+      const message = grantMessage(event);
+      for (const organisationId of new Set(event.organisationIds)) nsp.to(caseRoom(organisationId)).emit(message.event, message.body);
     }
     const orgs = this.subs.get(event.recipientId);
     if (!orgs) return;
     // Organisations that see the same projection share one broadcast, so the message is encoded once.
-    const byBody = new Map<string, { body: Record<string, unknown>; rooms: string[] }>();
+    const byBody = new Map<string, { message: LiveMessage; rooms: string[] }>();
     for (const organisationId of [...orgs.keys()]) {
       const answer = access.get(pairKey(organisationId, event.recipientId));
       if (!answer) {
@@ -540,114 +416,19 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
         this.evict(organisationId, event.recipientId);
         continue;
       }
-      const body = this.project(event, organisationId, answer, notes);
-      if (!body) continue;
-      const key = event.type === 'recipient.updated' ? JSON.stringify(body.changedFields) : '';
+      const message = projectLiveEvent(event, organisationId, answer, notes);
+      if (!message) continue;
+      const key = message.event === 'recipient.updated' ? JSON.stringify(message.body.changedFields) : '';
       let group = byBody.get(key);
-      if (!group) byBody.set(key, (group = { body, rooms: [] }));
+      if (!group) byBody.set(key, (group = { message, rooms: [] }));
       group.rooms.push(subscriptionRoom(event.recipientId, organisationId));
     }
-    for (const { body, rooms } of byBody.values()) nsp.to(rooms).emit(event.type, body);
-  }
-
-  private envelope(event: StoredLiveEvent) {
-    return { seq: event.seq, recipientId: event.recipientId, at: event.at, actorOrganisationId: event.actorOrganisationId };
-  }
-
-  private grantBody(event: StoredLiveEvent) {
-    return { ...this.envelope(event), grant: event.payload.grant };
-  }
-
-  /** The event as this organisation may see it now, or null when it may see nothing of it. */
-  private project(
-    event: StoredLiveEvent,
-    organisationId: string,
-    access: LiveReadAccess,
-    notes: Map<string, LiveNote>,
-  ): Record<string, unknown> | null {
-    switch (event.type) {
-      case 'recipient.updated': {
-        const readable = new Set<FieldGroup>(access.fieldGroups);
-        const changedFields = (event.payload.changedFields as string[]).filter((field) => {
-          const group = fieldGroupOf(field);
-          return group !== undefined && (access.lead || readable.has(group));
-        });
-        // Nothing it may read changed: the receiver learns nothing, not even that something changed.
-        if (changedFields.length === 0) return null;
-        return { ...this.envelope(event), version: event.payload.version, changedFields };
-      }
-      case 'note.created':
-      case 'note.updated': {
-        const note = notes.get(event.payload.noteId as string);
-        if (!note || !mayReadNote(organisationId, access, note)) return null;
-        return { ...this.envelope(event), note: note.json };
-      }
-      default:
-        // grant.* go to organisation rooms; access.changed only triggers the re-check above.
-        return null;
-    }
+    for (const { message, rooms } of byBody.values()) nsp.to(rooms).emit(message.event, message.body);
   }
 
   private async loadNotes(events: StoredLiveEvent[]): Promise<Map<string, LiveNote>> {
-    const ids = [
-      ...new Set(events.filter((e) => e.type.startsWith('note.')).map((e) => e.payload.noteId as string)),
-    ];
+    const ids = noteIdsOf(events);
     if (ids.length === 0 || !this.notes) return new Map();
     return this.notes.notesById(ids);
-  }
-
-  // ---------------------------------------------------------------- expiry
-
-  private noteChangesAt(pair: LivePair, access: LiveReadAccess): void {
-    const key = pairKey(pair.organisationId, pair.recipientId);
-    if (!access.changesAt) {
-      this.changesAt.delete(key);
-      return;
-    }
-    this.changesAt.set(key, { pair, at: access.changesAt.getTime() });
-    this.armChangesTimer();
-  }
-
-  /** One timer per instance, at the earliest moment a subscribed pair's access may lapse by itself. */
-  private armChangesTimer(): void {
-    if (this.stopped) return;
-    let earliest = Infinity;
-    for (const { at } of this.changesAt.values()) earliest = Math.min(earliest, at);
-    if (earliest === this.changesTimerAt) return;
-    clearTimeout(this.changesTimer);
-    this.changesTimerAt = earliest;
-    if (earliest === Infinity) return;
-    this.changesTimer = setTimeout(
-      () => {
-        this.changesTimerAt = Infinity;
-        void this.exclusive(() => this.recheckDue()).catch((error: unknown) =>
-          this.logger.error({ err: String(error) }, 'live: expiry re-check failed'),
-        );
-      },
-      Math.min(MAX_TIMER_MS, Math.max(0, earliest - Date.now()) + 5),
-    );
-    this.changesTimer.unref();
-  }
-
-  private async recheckDue(): Promise<void> {
-    const now = Date.now();
-    const due = [...this.changesAt.values()].filter(({ at }) => at <= now);
-    if (due.length > 0 && !this.stopped) {
-      const answers = await this.access.readAccess(due.map(({ pair }) => pair));
-      for (const { pair, at } of due) {
-        const key = pairKey(pair.organisationId, pair.recipientId);
-        const answer = answers.get(key);
-        if (!answer) {
-          this.evict(pair.organisationId, pair.recipientId);
-          this.changesAt.delete(key);
-        } else if (answer.changesAt && answer.changesAt.getTime() <= at) {
-          // The database clock has not reached the moment yet: look again very soon.
-          this.changesAt.set(key, { pair, at: Date.now() + 100 });
-        } else {
-          this.noteChangesAt(pair, answer);
-        }
-      }
-    }
-    this.armChangesTimer();
   }
 }
