@@ -52,13 +52,12 @@ export interface LiveClientEvents {
   'auth.renew': (payload: { token: string }, ack: (answer: LiveAck<{ expiresAt: string }>) => void) => void;
 }
 
-/** Event types stored in the event table; `access.changed` is internal (re-check access, never sent as such). */
+/** Event types stored in the event table. */
 export const LIVE_EVENT_TYPES = [
   'recipient.updated',
   'note.created',
   'note.updated',
   'grant.created',
   'grant.revoked',
-  'access.changed',
 ] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];

@@ -96,7 +96,7 @@ describe('projectLiveEvent: note.created and note.updated', () => {
   });
 });
 
-describe('grant.* and access.changed', () => {
+describe('grant.*', () => {
   const grant: LiveGrantSummary = {
     id: '0193a7c4-5b6e-7f00-8a00-0000000000d1',
     recipientId: RECIPIENT,
@@ -110,17 +110,17 @@ describe('grant.* and access.changed', () => {
   };
   const created: StoredLiveEvent = { ...base, organisationIds: [ORG, OTHER_ORG], type: 'grant.created', payload: { grant } };
   const revoked: StoredLiveEvent = { ...created, type: 'grant.revoked' };
-  const changed: StoredLiveEvent = { ...base, type: 'access.changed', payload: {} };
 
-  it('are never projected for a subscription (grant.* go to organisation rooms, access.changed is internal)', () => {
-    for (const event of [created, revoked, changed]) {
+  it('are never projected for a subscription (they go to organisation rooms)', () => {
+    for (const event of [created, revoked]) {
       expect(projectLiveEvent(event, ORG, lead, new Map())).toBeNull();
       expect(projectLiveEvent(event, ORG, partner(['basic'], ['notes.read']), new Map())).toBeNull();
     }
   });
 
   it('grant.* reach their organisation rooms as the envelope and the grant', () => {
-    expect([created, revoked, changed].map(isGrantEvent)).toEqual([true, true, false]);
+    const updated: StoredLiveEvent = { ...base, type: 'recipient.updated', payload: { version: 2, changedFields: ['phone'] } };
+    expect([created, revoked, updated].map(isGrantEvent)).toEqual([true, true, false]);
     if (!isGrantEvent(revoked)) throw new Error('unreachable');
     expect(grantMessage(revoked)).toEqual({ event: 'grant.revoked', body: { ...envelope, grant } });
   });

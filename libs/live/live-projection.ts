@@ -15,7 +15,6 @@ export type StoredLiveEvent = {
   | { type: 'recipient.updated'; payload: { version: number; changedFields: string[] } }
   | { type: 'note.created' | 'note.updated'; payload: { noteId: string } }
   | { type: 'grant.created' | 'grant.revoked'; payload: { grant: LiveGrantSummary } }
-  | { type: 'access.changed'; payload: Record<string, unknown> }
 );
 
 export type StoredGrantEvent = Extract<StoredLiveEvent, { type: 'grant.created' | 'grant.revoked' }>;
@@ -67,7 +66,7 @@ export function projectLiveEvent(
       return { event: event.type, body: { ...envelope(event), note: note.json } };
     }
     default:
-      // grant.* go to organisation rooms (grantMessage); access.changed only makes the relay ask for access again.
+      // grant.* go to organisation rooms (grantMessage), not to subscriptions.
       return null;
   }
 }
