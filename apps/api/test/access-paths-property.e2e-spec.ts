@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import type { Socket } from 'socket.io-client';
-import { FIELD_GROUPS, type FieldGroup, GRANT_PERMISSIONS, NOTE_SENSITIVITIES, type NoteSensitivity } from '#libs/contracts/index.js';
+import { NOTE_SENSITIVITIES, type NoteSensitivity } from '#libs/contracts/index.js';
 import { kanaSortKey } from '#libs/japanese-names/index.js';
 import { uuidv7 } from '#libs/platform/index.js';
+import { type GrantSpec, grantArb, insertGrants, oracle, type OracleAccess } from './access-oracle.js';
 import { TestApp } from './harness.js';
 import { connect, emitAck, OpenSockets, record, until } from './live-client.js';
 import { groupsIn } from './recipient-fixtures.js';
@@ -14,15 +15,6 @@ import { groupsIn } from './recipient-fixtures.js';
  * and notes of every sensitivity by every organisation are written straight into the database.
  */
 const ORGS = 3;
-type GrantState = 'active' | 'revoked' | 'expired' | 'future' | 'until_later';
-
-interface GrantSpec {
-  recipient: number;
-  grantee: number;
-  groups: FieldGroup[];
-  permissions: string[];
-  state: GrantState;
-}
 interface NoteSpec {
   recipient: number;
   author: number;
@@ -39,49 +31,22 @@ interface Scenario {
   added: GrantSpec[];
 }
 
-const groupsArb = fc.subarray(FIELD_GROUPS.filter((g) => g !== 'basic')).map((gs) => ['basic', ...gs] as FieldGroup[]);
-const grantArb = (recipients: number, states: GrantState[]) =>
-  fc.record({
-    recipient: fc.nat(recipients - 1),
-    grantee: fc.nat(ORGS - 1),
-    groups: groupsArb,
-    permissions: fc.subarray([...GRANT_PERMISSIONS]),
-    state: fc.constantFrom(...states),
-  });
 const noteArb = (recipients: number) =>
   fc.record({ recipient: fc.nat(recipients - 1), author: fc.nat(ORGS - 1), sensitivity: fc.constantFrom(...NOTE_SENSITIVITIES) });
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc.array(fc.nat(ORGS - 1), { minLength: 1, maxLength: 3 }).chain((leads) =>
   fc.record({
     leads: fc.constant(leads),
-    grants: fc.array(grantArb(leads.length, ['active', 'active', 'until_later', 'revoked', 'expired', 'future']), { maxLength: 6 }),
+    grants: fc.array(grantArb(leads.length, ORGS, ['active', 'active', 'until_later', 'revoked', 'expired', 'future']), { maxLength: 6 }),
     notes: fc.array(noteArb(leads.length), { maxLength: 6 }),
     liveNotes: fc.array(noteArb(leads.length), { minLength: 1, maxLength: 4 }),
     revoke: fc.array(fc.nat(5), { maxLength: 2 }),
-    added: fc.array(grantArb(leads.length, ['active']), { maxLength: 2 }),
+    added: fc.array(grantArb(leads.length, ORGS, ['active']), { maxLength: 2 }),
   }),
 );
 
-interface Access {
-  lead: boolean;
-  groups: FieldGroup[];
-  permissions: string[];
-}
-
-/** The oracle: lead sees everything; otherwise the union of grants in force; nothing else. */
-function oracle(leads: number[], grants: GrantSpec[], org: number, r: number): Access | null {
-  if (leads[r] === org) return { lead: true, groups: [...FIELD_GROUPS], permissions: [...GRANT_PERMISSIONS] };
-  const active = grants.filter((g) => g.recipient === r && g.grantee === org && (g.state === 'active' || g.state === 'until_later'));
-  if (active.length === 0) return null;
-  return {
-    lead: false,
-    groups: FIELD_GROUPS.filter((fg) => active.some((g) => g.groups.includes(fg))),
-    permissions: GRANT_PERMISSIONS.filter((p) => active.some((g) => g.permissions.includes(p))),
-  };
-}
-
 /** shared/API.md "Notes", written out plainly. */
-function readsNote(access: Access | null, org: number, note: NoteSpec): boolean {
+function readsNote(access: OracleAccess | null, org: number, note: NoteSpec): boolean {
   if (!access) return false;
   if (note.author === org) return true;
   const readsNotes = access.lead || access.permissions.includes('notes.read');
@@ -90,7 +55,7 @@ function readsNote(access: Access | null, org: number, note: NoteSpec): boolean 
   return false;
 }
 
-const writesNotes = (access: Access | null) => access !== null && (access.lead || access.permissions.includes('notes.write'));
+const writesNotes = (access: OracleAccess | null) => access !== null && (access.lead || access.permissions.includes('notes.write'));
 
 describe('access on every path: single read, note list, live delivery and replay agree with one oracle', () => {
   let t: TestApp;
@@ -106,36 +71,6 @@ describe('access on every path: single read, note list, live delivery and replay
   });
   afterEach(() => sockets.closeAll());
   afterAll(() => t.close());
-
-  async function insertGrants(ids: string[], leads: number[], grants: GrantSpec[]): Promise<string[]> {
-    const grantIds = grants.map(() => uuidv7());
-    if (grants.length === 0) return grantIds;
-    await t.ownerQuery(
-      `INSERT INTO grants (id, recipient_id, grantee_organisation_id, field_groups, permissions, legal_basis, basis_reference,
-         valid_from, valid_until, revoked_at, granted_by)
-       SELECT x.id, x.recipient, x.grantee, x.groups, x.permissions, 'statute', 'x',
-              CASE x.state WHEN 'expired' THEN now() - interval '2 hours' WHEN 'future' THEN now() + interval '1 hour'
-                           ELSE now() - interval '1 hour' END,
-              CASE x.state WHEN 'expired' THEN now() - interval '1 second' WHEN 'until_later' THEN now() + interval '1 hour' END,
-              CASE x.state WHEN 'revoked' THEN now() - interval '1 minute' END,
-              x.by
-         FROM json_to_recordset($1::json) AS x(id uuid, recipient uuid, grantee uuid, groups text[], permissions text[], state text, by uuid)`,
-      [
-        JSON.stringify(
-          grants.map((g, i) => ({
-            id: grantIds[i],
-            recipient: ids[g.recipient],
-            grantee: orgs[g.grantee].id,
-            groups: g.groups,
-            permissions: g.permissions,
-            state: g.state,
-            by: orgs[leads[g.recipient]].userId,
-          })),
-        ),
-      ],
-    );
-    return grantIds;
-  }
 
   /** Every page of a recipient's notes as `org` lists them: the ids, or the refusal's status and code. */
   async function listNotes(org: number, recipientId: string): Promise<{ status: number; code?: string; ids: string[] }> {
@@ -160,7 +95,7 @@ describe('access on every path: single read, note list, live delivery and replay
            SELECT x.id, x.by, x.lead, 'Q-' || x.id, 'p', 'q', 'pq', $2 FROM json_to_recordset($1::json) AS x(id uuid, by uuid, lead uuid)`,
           [JSON.stringify(s.leads.map((lead, i) => ({ id: ids[i], by: orgs[lead].userId, lead: orgs[lead].id }))), kanaSortKey(null, null)],
         );
-        const grantIds = await insertGrants(ids, s.leads, s.grants);
+        const grantIds = await insertGrants(t, orgs, ids, s.leads, s.grants);
         const noteIds = s.notes.map(() => uuidv7());
         if (s.notes.length > 0) {
           await t.ownerQuery(
@@ -243,7 +178,7 @@ describe('access on every path: single read, note list, live delivery and replay
             revoked.map((i) => grantIds[i]),
           ]);
         }
-        await insertGrants(ids, s.leads, s.added);
+        await insertGrants(t, orgs, ids, s.leads, s.added);
         const after: GrantSpec[] = [
           ...s.grants.map((g, i) => (revoked.includes(i) ? { ...g, state: 'revoked' as const } : g)),
           ...s.added,
