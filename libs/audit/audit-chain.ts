@@ -95,7 +95,7 @@ export interface Seal {
 }
 
 /** Chains events after the last seal (none: the genesis), in the order given. */
-export function sealEvents(last: { seq: string; hash: string } | undefined, rows: EventRow[]): Seal[] {
+export function sealEvents(last: LastSeal | undefined, rows: EventRow[]): Seal[] {
   let seq = last ? BigInt(last.seq) : 0n;
   let prev = last ? last.hash : GENESIS_HASH;
   return rows.map((row) => {
@@ -122,10 +122,34 @@ export function insertSealsSql(seals: Seal[]): string {
   return `INSERT INTO audit_seals (seq, event_id, hash, prev_hash) VALUES ${values.join(', ')}`;
 }
 
+export interface LastSeal {
+  seq: string;
+  hash: string;
+}
+
 /** Opens a sealing transaction: one sealer at a time across instances; the last seal as of the lock. */
-export const BEGIN_SEALING = `BEGIN;
-  SELECT pg_advisory_xact_lock(${SEALER_LOCK});
-  SELECT s.seq::text AS seq, s.hash FROM audit_seals s ORDER BY s.seq DESC LIMIT 1`;
+const SEALING_STATEMENTS = [
+  'BEGIN',
+  `SELECT pg_advisory_xact_lock(${SEALER_LOCK})`,
+  'SELECT s.seq::text AS seq, s.hash FROM audit_seals s ORDER BY s.seq DESC LIMIT 1',
+] as const;
+
+/**
+ * Opens a sealing transaction and runs `then` (more statements, or none) in the same simple query, whose
+ * statements run in order, each with a fresh snapshot: what they read after the lock includes everything committed
+ * before it, other instances' seals too. Answers the last seal and the rows of each statement of `then`.
+ */
+export async function beginSealing(
+  client: { query(sql: string): Promise<unknown> },
+  then = '',
+): Promise<{ last: LastSeal | undefined; then: unknown[][] }> {
+  const results = (await client.query(`${SEALING_STATEMENTS.join(';\n')};${then}`)) as { rows: unknown[] }[];
+  const answered = results.map((r) => r.rows);
+  return {
+    last: answered[SEALING_STATEMENTS.length - 1][0] as LastSeal | undefined,
+    then: answered.slice(SEALING_STATEMENTS.length),
+  };
+}
 
 export function eventJson(row: EventRow & { seq?: string | number | null; hash?: string | null; prev_hash?: string | null }): AuditEventJson {
   return {
