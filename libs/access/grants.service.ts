@@ -87,7 +87,7 @@ export function granteeGrantJson(row: GrantRow): GrantJson {
 const invalid = (field: string, constraint: string, message: string) =>
   new AppError('VALIDATION_FAILED', { message, details: [{ field, constraint, message }] });
 
-/** Grants: created and revoked by the lead organisation only; each change and list read is audited in its transaction. */
+/** Grants: created and revoked by the lead organisation only; each change is audited in its transaction, each list as a read. */
 @Injectable()
 export class GrantsService {
   constructor(
