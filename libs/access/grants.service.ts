@@ -73,7 +73,7 @@ export function grantJson(row: GrantRow): GrantJson {
  * `grantedBy`/`revokedBy` are never shown to the grantee; `basisReference` (meeting date, contract number) only while
  * the grant is in force. The lead organisation and auditors see the whole grant.
  */
-export function granteeGrantJson(row: GrantRow): GrantJson {
+function granteeGrantJson(row: GrantRow): GrantJson {
   const grant = grantJson(row);
   return {
     ...grant,

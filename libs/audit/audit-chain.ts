@@ -5,7 +5,7 @@ import type { AuditEventJson } from '#libs/contracts/index.js';
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** One advisory-lock key for the sealer: one sealing transaction at a time across every instance. */
-export const SEALER_LOCK = 727_201;
+const SEALER_LOCK = 727_201;
 
 /**
  * The columns of an event as the API shows them, selected so that every value arrives as a string, a string array

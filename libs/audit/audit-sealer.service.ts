@@ -13,7 +13,7 @@ import { LOGGER } from '#libs/platform/index.js';
 import { beginSealing, EVENT_COLUMNS, type EventRow, insertSealsSql, sealEvents } from './audit-chain.js';
 
 /** How often every instance looks for committed, unsealed events (the guarantee is: sealed within 1 s). */
-export const SEAL_POLL_MS = 200;
+const SEAL_POLL_MS = 200;
 /** After a local write, seal a little later: by then its transaction has usually committed. */
 const NUDGE_MS = 50;
 const BATCH = 1000;

@@ -11,7 +11,7 @@ import { deferToResponse } from './audit-context.js';
 import { AUDIT_TEXT_LIMITS, auditDetails, auditText, auditUuid } from './audit-sanitize.js';
 import { AuditSealer } from './audit-sealer.service.js';
 
-export function actorOf(caller: Caller): AuditActor {
+function actorOf(caller: Caller): AuditActor {
   return {
     userId: caller.userId,
     organisationId: caller.organisationId,
