@@ -21,26 +21,15 @@ function actorOf(caller: Caller): AuditActor {
   };
 }
 
-/** One event's row as written, each value storable (audit-sanitize.ts); `at` is the database's clock. */
-interface EventValues {
-  id: string;
-  actor_user_id: string | null;
-  actor_organisation_id: string | null;
+/**
+ * One event's row as written: the columns as read back (EventRow) but `at`, which is the database's clock; each
+ * value made storable (audit-sanitize.ts), which may leave a null where the server always names something.
+ */
+type EventValues = Omit<EventRow, 'at' | 'action' | 'resource_type' | 'field_groups'> & {
   action: string | null;
   resource_type: string | null;
-  resource_id: string | null;
-  recipient_id: string | null;
-  recipient_ids: string[] | null;
-  outcome: string;
   field_groups: (string | null)[] | null;
-  legal_basis: string | null;
-  grant_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  request_id: string | null;
-  /** JSON text. */
-  details: string | null;
-}
+};
 
 /** The column type of each written value: both INSERTs below are built from this one list. */
 const COLUMN_TYPES: Record<keyof EventValues, 'uuid' | 'text' | 'uuid[]' | 'text[]' | 'jsonb'> = {
