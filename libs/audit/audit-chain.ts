@@ -135,19 +135,19 @@ const SEALING_STATEMENTS = [
 ] as const;
 
 /**
- * Opens a sealing transaction and runs `then` (more statements, or none) in the same simple query, whose
- * statements run in order, each with a fresh snapshot: what they read after the lock includes everything committed
- * before it, other instances' seals too. Answers the last seal and the rows of each statement of `then`.
+ * Opens a sealing transaction and runs `then` (one more statement, if any) in the same simple query, whose
+ * statements run in order, each with a fresh snapshot: what `then` reads after the lock includes everything
+ * committed before it, other instances' seals too. Answers the last seal and the rows `then` selected.
  */
-export async function beginSealing(
+export async function beginSealing<R = never>(
   client: { query(sql: string): Promise<unknown> },
-  then = '',
-): Promise<{ last: LastSeal | undefined; then: unknown[][] }> {
-  const results = (await client.query(`${SEALING_STATEMENTS.join(';\n')};${then}`)) as { rows: unknown[] }[];
-  const answered = results.map((r) => r.rows);
+  then?: string,
+): Promise<{ last: LastSeal | undefined; rows: R[] }> {
+  const statements = then === undefined ? SEALING_STATEMENTS : [...SEALING_STATEMENTS, then];
+  const results = (await client.query(statements.join(';\n'))) as { rows: unknown[] }[];
   return {
-    last: answered[SEALING_STATEMENTS.length - 1][0] as LastSeal | undefined,
-    then: answered.slice(SEALING_STATEMENTS.length),
+    last: results[SEALING_STATEMENTS.length - 1].rows[0] as LastSeal | undefined,
+    rows: (then === undefined ? [] : results[SEALING_STATEMENTS.length].rows) as R[],
   };
 }
 

@@ -129,13 +129,11 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
   private async sealBatch(): Promise<number> {
     const client = await this.connection();
     try {
-      const opened = await beginSealing(
+      const { last, rows } = await beginSealing<EventRow>(
         client,
         `SELECT ${EVENT_COLUMNS} FROM audit_pending p JOIN audit_events e ON e.id = p.event_id
           ORDER BY e.at, e.id LIMIT ${BATCH}`,
       );
-      const { last } = opened;
-      const rows = opened.then[0] as EventRow[];
       if (rows.length === 0) {
         await client.query('COMMIT');
         return 0;
