@@ -19,7 +19,7 @@ import { AccessService, activeGrantSql } from '#libs/access/index.js';
 import { AuditSealer, AuditService, EVENT_COLUMNS, eventJson, type EventRow } from '#libs/audit/index.js';
 import { TokenService } from '#libs/identity/index.js';
 import { LiveOutbox } from '#libs/outbox/index.js';
-import { type AppConfig, type Caller, encodeCursor, toPage, uuidv7 } from '#libs/platform/index.js';
+import { type AppConfig, type Caller, encodeCursor, SqlParams, toPage, uuidv7 } from '#libs/platform/index.js';
 import { nameSearchSql, searchQueryKey } from '#libs/japanese-names/index.js';
 import { projectRecipient, RECIPIENT_SELECT, RecipientsService } from '#libs/recipients/index.js';
 import type { Role } from '#libs/contracts/index.js';
@@ -86,7 +86,7 @@ const oneSql = {
     return projectRecipient(rows[0], { fieldGroups: rows[0].field_groups, permissions: rows[0].permissions });
   },
   async list(c: { sessionId: string; userId: string }, limit: number, q: string | null) {
-    const params = { values: [c.sessionId, c.userId] as unknown[], add(v: unknown) { return `$${this.values.push(v)}`; } };
+    const params = new SqlParams([c.sessionId, c.userId]);
     const search = q ? `AND ${nameSearchSql('r', searchQueryKey(q), params)}` : '';
     const { rows } = await pool.query(
       `WITH me AS (SELECT u.organisation_id FROM ${SESSION_JOIN} WHERE ${SESSION_LIVE})

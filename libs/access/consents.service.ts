@@ -4,11 +4,21 @@ import type { DataSource } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
 import { grantLiveEvent, LiveOutbox } from '#libs/outbox/index.js';
 import { type ConsentJson, FIELD_GROUPS } from '#libs/contracts/index.js';
-import { AppError, type Caller, decodeCursor, notFound, type Page, type PageQueryDto, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
+import {
+  AppError,
+  type Caller,
+  decodeCursor,
+  notFound,
+  type Page,
+  type PageQueryDto,
+  pageLimit,
+  SqlParams,
+  toPage,
+  uuidv7,
+} from '#libs/platform/index.js';
 import type { CreateConsentDto, WithdrawConsentDto } from './access.dto.js';
 import { asValidationError } from './input-guards.js';
-import { GRANT_COLUMNS, grantJson } from './grants.service.js';
-import { GrantsService } from './grants.service.js';
+import { GRANT_COLUMNS, type GrantRow, grantJson, GrantsService } from './grants.service.js';
 
 export type { ConsentJson };
 
@@ -16,9 +26,32 @@ const CONSENT_COLUMNS = `id, recipient_id, organisation_ids, field_groups, purpo
   method, signatory, proxy_relationship, document_reference, valid_until, withdrawn_at, withdrawn_by, withdraw_reason,
   created_at, created_at::text AS cursor_at, version`;
 
+/** A row of CONSENT_COLUMNS. */
+interface ConsentRow {
+  id: string;
+  recipient_id: string;
+  organisation_ids: string[];
+  field_groups: string[];
+  purpose: string;
+  obtained_on: string;
+  obtained_by: string;
+  method: string;
+  signatory: string;
+  proxy_relationship: string | null;
+  document_reference: string | null;
+  valid_until: Date | null;
+  withdrawn_at: Date | null;
+  withdrawn_by: string | null;
+  withdraw_reason: string | null;
+  created_at: Date;
+  /** created_at as text, full precision: the sort key of a page. */
+  cursor_at: string;
+  version: number;
+}
+
 const iso = (v: Date | null) => (v ? v.toISOString() : null);
 
-function consentJson(row: any): ConsentJson {
+function consentJson(row: ConsentRow): ConsentJson {
   return {
     id: row.id,
     recipientId: row.recipient_id,
@@ -55,17 +88,14 @@ export class ConsentsService {
       await this.grants.requireLead(em, caller, recipientId);
       const limit = pageLimit(query);
       const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
-      const params: unknown[] = [recipientId];
-      let where = 'recipient_id = $1';
-      if (after) {
-        params.push(after[0], after[1]);
-        where += ` AND (created_at, id) > ($2::timestamptz, $3::uuid)`;
-      }
-      const rows = await em.query(
-        `SELECT ${CONSENT_COLUMNS} FROM consents WHERE ${where} ORDER BY created_at, id LIMIT ${limit + 1}`,
-        params,
+      const params = new SqlParams();
+      const where = [`recipient_id = ${params.add(recipientId)}`];
+      if (after) where.push(`(created_at, id) > (${params.add(after[0])}::timestamptz, ${params.add(after[1])}::uuid)`);
+      const rows: ConsentRow[] = await em.query(
+        `SELECT ${CONSENT_COLUMNS} FROM consents WHERE ${where.join(' AND ')} ORDER BY created_at, id LIMIT ${limit + 1}`,
+        params.values,
       );
-      const page = toPage(rows, limit, (r: any) => [r.cursor_at, r.id], consentJson);
+      const page = toPage(rows, limit, (r) => [r.cursor_at, r.id], consentJson);
       await this.audit.record(em, caller, {
         action: 'consent.list',
         resourceType: 'consent',
@@ -138,14 +168,14 @@ export class ConsentsService {
       await this.grants.requireLead(em, caller, recipientId);
       const [existing] = await em.query(`SELECT id FROM consents WHERE id = $1 AND recipient_id = $2`, [consentId, recipientId]);
       if (!existing) throw notFound('No such consent');
-      const [rows] = await em.query(
+      const [rows]: [ConsentRow[], number] = await em.query(
         `UPDATE consents SET withdrawn_at = now(), withdrawn_by = $2, withdraw_reason = $3, version = version + 1
           WHERE id = $1 AND withdrawn_at IS NULL RETURNING ${CONSENT_COLUMNS}`,
         [consentId, caller.userId, dto.reason ?? null],
       );
       if (rows.length === 0) throw new AppError('ALREADY_WITHDRAWN', { message: 'The consent is already withdrawn' });
       // Every grant resting on this consent ends with it, in this same transaction.
-      const [revoked] = await em.query(
+      const [revoked]: [GrantRow[], number] = await em.query(
         `UPDATE grants g SET revoked_at = now(), revoked_by = $2, revoke_reason = 'consent withdrawn', version = version + 1
           WHERE consent_id = $1 AND revoked_at IS NULL RETURNING ${GRANT_COLUMNS}`,
         [consentId, caller.userId],
@@ -156,7 +186,7 @@ export class ConsentsService {
         resourceId: consentId,
         recipientId,
         legalBasis: 'lead_organisation',
-        details: { revokedGrantIds: revoked.map((g: any) => g.id) },
+        details: { revokedGrantIds: revoked.map((g) => g.id) },
       });
       for (const g of revoked.map(grantJson)) {
         await this.audit.record(em, caller, {

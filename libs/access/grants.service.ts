@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
 import { grantLiveEvent, LiveOutbox } from '#libs/outbox/index.js';
 import { FIELD_GROUPS, GRANT_PERMISSIONS, type GrantJson } from '#libs/contracts/index.js';
-import { AppError, type Caller, decodeCursor, notFound, type Page, pageLimit, toPage, uuidv7 } from '#libs/platform/index.js';
+import { AppError, type Caller, decodeCursor, notFound, type Page, pageLimit, SqlParams, toPage, uuidv7 } from '#libs/platform/index.js';
 import { AccessService, type ResolvedAccess } from './access.service.js';
 import { activeGrantSql } from './recipient-ability.js';
 import { asValidationError } from './input-guards.js';
@@ -20,9 +20,33 @@ export const GRANT_COLUMNS = `g.id, g.recipient_id, g.grantee_organisation_id, g
   g.revoke_reason, g.version,
   (${activeGrantSql('g')}) AS active`;
 
+/** A row of GRANT_COLUMNS. */
+export interface GrantRow {
+  id: string;
+  recipient_id: string;
+  grantee_organisation_id: string;
+  field_groups: GrantJson['fieldGroups'];
+  permissions: GrantJson['permissions'];
+  legal_basis: GrantJson['legalBasis'];
+  consent_id: string | null;
+  basis_reference: string | null;
+  valid_from: Date;
+  valid_until: Date | null;
+  granted_by: string | null;
+  granted_at: Date;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+  version: number;
+  active: boolean;
+}
+
+/** A page's row: the grant and its sort key as text (full precision, unlike a JS date). */
+type GrantPageRow = GrantRow & { cursor_at: string };
+
 const iso = (v: Date | null) => (v ? v.toISOString() : null);
 
-export function grantJson(row: any): GrantJson {
+export function grantJson(row: GrantRow): GrantJson {
   return {
     id: row.id,
     recipientId: row.recipient_id,
@@ -50,7 +74,7 @@ export function grantJson(row: any): GrantJson {
  * `grantedBy`/`revokedBy` are never shown to the grantee; `basisReference` (meeting date, contract number) only while
  * the grant is in force. The lead organisation and auditors see the whole grant.
  */
-export function granteeGrantJson(row: any): GrantJson {
+function granteeGrantJson(row: GrantRow): GrantJson {
   const grant = grantJson(row);
   return {
     ...grant,
@@ -64,7 +88,7 @@ export function granteeGrantJson(row: any): GrantJson {
 const invalid = (field: string, constraint: string, message: string) =>
   new AppError('VALIDATION_FAILED', { message, details: [{ field, constraint, message }] });
 
-/** Grants: created and revoked by the lead organisation only; each change and list read is audited in its transaction. */
+/** Grants: created and revoked by the lead organisation only; each change is audited in its transaction, each list as a read. */
 @Injectable()
 export class GrantsService {
   constructor(
@@ -190,7 +214,7 @@ export class GrantsService {
       await this.requireLead(em, caller, recipientId);
       const [existing] = await em.query(`SELECT id FROM grants WHERE id = $1 AND recipient_id = $2`, [grantId, recipientId]);
       if (!existing) throw notFound('No such grant');
-      const [rows] = await em.query(
+      const [rows]: [GrantRow[], number] = await em.query(
         `UPDATE grants g SET revoked_at = now(), revoked_by = $2, revoke_reason = $3, version = version + 1
           WHERE id = $1 AND revoked_at IS NULL RETURNING ${GRANT_COLUMNS}`,
         [grantId, caller.userId, dto.reason],
@@ -219,22 +243,16 @@ export class GrantsService {
       if (!a.visible) throw notFound();
       const limit = pageLimit(query);
       const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
-      const params: unknown[] = [recipientId];
-      let where = 'g.recipient_id = $1';
-      if (!a.isLead) {
-        params.push(caller.organisationId);
-        where += ` AND g.grantee_organisation_id = $${params.length}`;
-      }
-      if (after) {
-        params.push(after[0], after[1]);
-        where += ` AND (g.granted_at, g.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
-      }
-      const rows = await em.query(
-        `SELECT ${GRANT_COLUMNS}, g.granted_at::text AS cursor_at FROM grants g WHERE ${where}
+      const params = new SqlParams();
+      const where = [`g.recipient_id = ${params.add(recipientId)}`];
+      if (!a.isLead) where.push(`g.grantee_organisation_id = ${params.add(caller.organisationId)}`);
+      if (after) where.push(`(g.granted_at, g.id) > (${params.add(after[0])}::timestamptz, ${params.add(after[1])}::uuid)`);
+      const rows: GrantPageRow[] = await em.query(
+        `SELECT ${GRANT_COLUMNS}, g.granted_at::text AS cursor_at FROM grants g WHERE ${where.join(' AND ')}
           ORDER BY g.granted_at, g.id LIMIT ${limit + 1}`,
-        params,
+        params.values,
       );
-      const page = toPage(rows, limit, (r: any) => [r.cursor_at, r.id], a.isLead ? grantJson : granteeGrantJson);
+      const page = toPage(rows, limit, (r) => [r.cursor_at, r.id], a.isLead ? grantJson : granteeGrantJson);
       await this.audit.record(em, caller, {
         action: 'grant.list',
         resourceType: 'grant',
@@ -250,7 +268,7 @@ export class GrantsService {
   /** The grant registry: a caseworker/org_admin sees grants made to its own organisation; an auditor sees all. */
   registry(caller: Caller, query: GrantRegistryQueryDto): Promise<Page<GrantJson>> {
     return this.dataSource.transaction(async (em) => {
-      const params: unknown[] = [];
+      const params = new SqlParams();
       const where: string[] = [];
       let grantee = query.granteeOrganisationId;
       if (caller.role !== 'auditor') {
@@ -259,27 +277,18 @@ export class GrantsService {
         }
         grantee = caller.organisationId;
       }
-      if (grantee) {
-        params.push(grantee);
-        where.push(`g.grantee_organisation_id = $${params.length}`);
-      }
-      if (query.recipientId) {
-        params.push(query.recipientId);
-        where.push(`g.recipient_id = $${params.length}`);
-      }
+      if (grantee) where.push(`g.grantee_organisation_id = ${params.add(grantee)}`);
+      if (query.recipientId) where.push(`g.recipient_id = ${params.add(query.recipientId)}`);
       const limit = pageLimit(query);
       const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
-      if (after) {
-        params.push(after[0], after[1]);
-        where.push(`(g.granted_at, g.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-      }
-      const rows = await em.query(
+      if (after) where.push(`(g.granted_at, g.id) > (${params.add(after[0])}::timestamptz, ${params.add(after[1])}::uuid)`);
+      const rows: GrantPageRow[] = await em.query(
         `SELECT ${GRANT_COLUMNS}, g.granted_at::text AS cursor_at FROM grants g
           ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY g.granted_at, g.id LIMIT ${limit + 1}`,
-        params,
+        params.values,
       );
       // Everyone but the auditor lists the grants made to its own organisation: the grantee's view.
-      const page = toPage(rows, limit, (r: any) => [r.cursor_at, r.id], caller.role === 'auditor' ? grantJson : granteeGrantJson);
+      const page = toPage(rows, limit, (r) => [r.cursor_at, r.id], caller.role === 'auditor' ? grantJson : granteeGrantJson);
       await this.audit.record(em, caller, {
         action: 'grant.registry_read',
         resourceType: 'grant',

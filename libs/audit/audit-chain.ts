@@ -5,7 +5,7 @@ import type { AuditEventJson } from '#libs/contracts/index.js';
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** One advisory-lock key for the sealer: one sealing transaction at a time across every instance. */
-export const SEALER_LOCK = 727_201;
+const SEALER_LOCK = 727_201;
 
 /**
  * The columns of an event as the API shows them, selected so that every value arrives as a string, a string array
@@ -95,7 +95,7 @@ export interface Seal {
 }
 
 /** Chains events after the last seal (none: the genesis), in the order given. */
-export function sealEvents(last: { seq: string; hash: string } | undefined, rows: EventRow[]): Seal[] {
+export function sealEvents(last: LastSeal | undefined, rows: EventRow[]): Seal[] {
   let seq = last ? BigInt(last.seq) : 0n;
   let prev = last ? last.hash : GENESIS_HASH;
   return rows.map((row) => {
@@ -122,10 +122,34 @@ export function insertSealsSql(seals: Seal[]): string {
   return `INSERT INTO audit_seals (seq, event_id, hash, prev_hash) VALUES ${values.join(', ')}`;
 }
 
+export interface LastSeal {
+  seq: string;
+  hash: string;
+}
+
 /** Opens a sealing transaction: one sealer at a time across instances; the last seal as of the lock. */
-export const BEGIN_SEALING = `BEGIN;
-  SELECT pg_advisory_xact_lock(${SEALER_LOCK});
-  SELECT s.seq::text AS seq, s.hash FROM audit_seals s ORDER BY s.seq DESC LIMIT 1`;
+const SEALING_STATEMENTS = [
+  'BEGIN',
+  `SELECT pg_advisory_xact_lock(${SEALER_LOCK})`,
+  'SELECT s.seq::text AS seq, s.hash FROM audit_seals s ORDER BY s.seq DESC LIMIT 1',
+] as const;
+
+/**
+ * Opens a sealing transaction and runs `then` (one more statement, if any) in the same simple query, whose
+ * statements run in order, each with a fresh snapshot: what `then` reads after the lock includes everything
+ * committed before it, other instances' seals too. Answers the last seal and the rows `then` selected.
+ */
+export async function beginSealing<R = never>(
+  client: { query(sql: string): Promise<unknown> },
+  then?: string,
+): Promise<{ last: LastSeal | undefined; rows: R[] }> {
+  const statements = then === undefined ? SEALING_STATEMENTS : [...SEALING_STATEMENTS, then];
+  const results = (await client.query(statements.join(';\n'))) as { rows: unknown[] }[];
+  return {
+    last: results[SEALING_STATEMENTS.length - 1].rows[0] as LastSeal | undefined,
+    rows: (then === undefined ? [] : results[SEALING_STATEMENTS.length].rows) as R[],
+  };
+}
 
 export function eventJson(row: EventRow & { seq?: string | number | null; hash?: string | null; prev_hash?: string | null }): AuditEventJson {
   return {

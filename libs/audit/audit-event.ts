@@ -1,8 +1,9 @@
-import type { AuditOutcome } from '#libs/contracts/index.js';
+import type { AuditActionName, AuditOutcome } from '#libs/contracts/index.js';
 
 /** What a caller of AuditService.record supplies; id, time and request origin are filled in. */
 export interface AuditInput {
-  action: string;
+  /** One of libs/contracts/audit-actions.ts: its kind decides how the event is written. */
+  action: AuditActionName;
   resourceType: string;
   resourceId?: string | null;
   recipientId?: string | null;
@@ -15,6 +16,16 @@ export interface AuditInput {
   /** Non-personal detail only: status and error codes, field names, counts. Never field values or search text. */
   details?: Record<string, unknown>;
 }
+
+/**
+ * An action as a caller of record/recordAlone may pass it: a literal must be an AuditActionName (a misspelt one
+ * does not compile). A value some callers still type only as `string` is accepted here and checked when written:
+ * an unknown action is an error, never an event.
+ */
+type ActionArgument<A extends string> = string extends A ? string : A extends AuditActionName ? A : AuditActionName;
+
+/** AuditInput, with the action as a caller may pass it (see ActionArgument). */
+export type AuditInputOf<A extends string> = Omit<AuditInput, 'action'> & { action: ActionArgument<A> };
 
 /** Who did it: a resolved caller, or (for failed logins and anonymous denials) only the request origin. */
 export interface AuditActor {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { AppError, type Caller, decodeCursor, encodeCursor, isIsoDate, jstDayRange, type Page, pageLimit } from '#libs/platform/index.js';
+import { AppError, type Caller, decodeCursor, isIsoDate, jstDayRange, type Page, pageLimit, SqlParams, toPage } from '#libs/platform/index.js';
 import { type AuditEventJson, EVENT_COLUMNS, type EventRow, eventJson } from './audit-chain.js';
 import { csvEventRow, csvHeader, type CsvLanguage } from './audit-csv.js';
 import { addNames, type AuditEventWithNames } from './audit-names.js';
@@ -30,7 +30,7 @@ export class AuditLogService {
     const after = seqCursor(query.cursor);
     const desc = query.order === 'desc';
     const { where, params } = filterSql(query);
-    if (after !== undefined) where.push(`s.seq ${desc ? '<' : '>'} ${param(params, after)}`);
+    if (after !== undefined) where.push(`s.seq ${desc ? '<' : '>'} ${params.add(after)}`);
     // Everything committed before this request is listed, sealed.
     await this.sealer.sealNow();
     const rows: SealedRow[] = await this.dataSource.query(
@@ -38,19 +38,18 @@ export class AuditLogService {
          FROM audit_seals s JOIN audit_events e ON e.id = s.event_id
         WHERE ${where.join(' AND ') || 'true'}
         ORDER BY s.seq ${desc ? 'DESC' : 'ASC'} LIMIT ${limit + 1}`,
-      params,
+      params.values,
     );
-    const hasMore = rows.length > limit;
-    const events = (hasMore ? rows.slice(0, limit) : rows).map(eventJson);
+    const page = toPage(rows, limit, (r) => [Number(r.seq)], eventJson);
     // Names beside the events, never inside them: the hashed event is exactly as without ?expand.
-    const items = query.expand === 'names' ? await addNames(this.dataSource, events) : events;
+    const items = query.expand === 'names' ? await addNames(this.dataSource, page.items) : page.items;
     // A read's event goes through the group commit; the answer waits for it (fail closed).
     await this.audit.recordAlone(caller, {
       action: 'audit.read',
       resourceType: 'audit_event',
       details: { filters: usedFilters(query), count: items.length, format: 'json', ...(query.expand ? { expand: query.expand } : {}) },
     });
-    return { items, nextCursor: hasMore ? encodeCursor([items[items.length - 1].seq]) : null };
+    return { items, nextCursor: page.nextCursor };
   }
 
   /**
@@ -68,14 +67,14 @@ export class AuditLogService {
     const [{ last }] = await this.dataSource.query(`SELECT coalesce(max(seq), 0)::text AS last FROM audit_seals`);
     const dataSource = this.dataSource;
     const batchAfter = (cursor: string | number): Promise<SealedRow[]> => {
-      const batchParams = [...params];
-      const clauses = [...where, `s.seq <= ${param(batchParams, last)}`, `s.seq ${desc ? '<' : '>'} ${param(batchParams, cursor)}`];
+      const batchParams = new SqlParams([...params.values]);
+      const clauses = [...where, `s.seq <= ${batchParams.add(last)}`, `s.seq ${desc ? '<' : '>'} ${batchParams.add(cursor)}`];
       return dataSource.query(
         `SELECT s.seq::text AS seq, s.hash, s.prev_hash, ${EVENT_COLUMNS}
            FROM audit_seals s JOIN audit_events e ON e.id = s.event_id
           WHERE ${clauses.join(' AND ')}
           ORDER BY s.seq ${desc ? 'DESC' : 'ASC'} LIMIT ${EXPORT_BATCH}`,
-        batchParams,
+        batchParams.values,
       );
     };
     let batch = await batchAfter(after ?? (desc ? Number(last) + 1 : 0));
@@ -108,18 +107,13 @@ export class AuditLogService {
   }
 }
 
-function param(params: unknown[], value: unknown): string {
-  params.push(value);
-  return `$${params.length}`;
-}
-
 function seqCursor(raw: string | undefined): number | undefined {
   return decodeCursor(raw, ['int'])?.[0] as number | undefined;
 }
 
-function filterSql(query: AuditQueryDto): { where: string[]; params: unknown[] } {
+function filterSql(query: AuditQueryDto): { where: string[]; params: SqlParams } {
   const where: string[] = [];
-  const params: unknown[] = [];
+  const params = new SqlParams();
   // A bare date is a day in Japan: from its first instant, to (inclusive of the whole day) its last.
   const from = query.from && (isIsoDate(query.from) ? jstDayRange(query.from).start.toISOString() : query.from);
   const to = query.to && (isIsoDate(query.to) ? jstDayRange(query.to).end.toISOString() : query.to);
@@ -129,26 +123,26 @@ function filterSql(query: AuditQueryDto): { where: string[]; params: unknown[] }
       details: [{ field: 'to', constraint: 'notBeforeFrom', message: 'from must not be later than to' }],
     });
   }
-  if (query.actorUserId) where.push(`e.actor_user_id = ${param(params, query.actorUserId)}`);
+  if (query.actorUserId) where.push(`e.actor_user_id = ${params.add(query.actorUserId)}`);
   // Login ids are unique ignoring case (users_login_id_key); an unknown one matches nothing.
   if (query.actorLoginId !== undefined) {
-    where.push(`e.actor_user_id = (SELECT u.id FROM users u WHERE lower(u.login_id) = lower(${param(params, query.actorLoginId.trim())}))`);
+    where.push(`e.actor_user_id = (SELECT u.id FROM users u WHERE lower(u.login_id) = lower(${params.add(query.actorLoginId.trim())}))`);
   }
-  if (query.organisationId) where.push(`e.actor_organisation_id = ${param(params, query.organisationId)}`);
+  if (query.organisationId) where.push(`e.actor_organisation_id = ${params.add(query.organisationId)}`);
   if (query.recipientId) {
-    const p = param(params, query.recipientId);
+    const p = params.add(query.recipientId);
     // A list event names every recipient it returned.
     where.push(`(e.recipient_id = ${p}::uuid OR e.recipient_ids @> ARRAY[${p}::uuid])`);
   }
   if (query.caseNumber !== undefined) {
     // Resolved once (an InitPlan), then the same two indexed conditions as recipientId; typed full-width, it still matches.
-    const c = `(SELECT r.id FROM recipients r WHERE r.case_number = ${param(params, query.caseNumber.normalize('NFKC').trim())})`;
+    const c = `(SELECT r.id FROM recipients r WHERE r.case_number = ${params.add(query.caseNumber.normalize('NFKC').trim())})`;
     where.push(`(e.recipient_id = ${c} OR e.recipient_ids @> ARRAY[${c}])`);
   }
-  if (query.action) where.push(`e.action = ${param(params, query.action)}`);
-  if (query.outcome) where.push(`e.outcome = ${param(params, query.outcome)}`);
-  if (from) where.push(`e.at >= ${param(params, from)}::timestamptz`);
-  if (to) where.push(`e.at < ${param(params, to)}::timestamptz`);
+  if (query.action) where.push(`e.action = ${params.add(query.action)}`);
+  if (query.outcome) where.push(`e.outcome = ${params.add(query.outcome)}`);
+  if (from) where.push(`e.at >= ${params.add(from)}::timestamptz`);
+  if (to) where.push(`e.at < ${params.add(to)}::timestamptz`);
   return { where, params };
 }
 

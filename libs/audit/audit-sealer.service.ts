@@ -10,10 +10,10 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { LOGGER } from '#libs/platform/index.js';
-import { BEGIN_SEALING, EVENT_COLUMNS, type EventRow, insertSealsSql, sealEvents } from './audit-chain.js';
+import { beginSealing, EVENT_COLUMNS, type EventRow, insertSealsSql, sealEvents } from './audit-chain.js';
 
 /** How often every instance looks for committed, unsealed events (the guarantee is: sealed within 1 s). */
-export const SEAL_POLL_MS = 200;
+const SEAL_POLL_MS = 200;
 /** After a local write, seal a little later: by then its transaction has usually committed. */
 const NUDGE_MS = 50;
 const BATCH = 1000;
@@ -129,15 +129,11 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
   private async sealBatch(): Promise<number> {
     const client = await this.connection();
     try {
-      // Statements of a simple query run in order, each with a fresh snapshot, so the reads after the lock see
-      // everything committed before it, other instances' seals included.
-      const results = (await client.query(
-        `${BEGIN_SEALING};
-         SELECT ${EVENT_COLUMNS} FROM audit_pending p JOIN audit_events e ON e.id = p.event_id
+      const { last, rows } = await beginSealing<EventRow>(
+        client,
+        `SELECT ${EVENT_COLUMNS} FROM audit_pending p JOIN audit_events e ON e.id = p.event_id
           ORDER BY e.at, e.id LIMIT ${BATCH}`,
-      )) as unknown as pg.QueryResult[];
-      const last = results[2].rows[0] as { seq: string; hash: string } | undefined;
-      const rows = results[3].rows as EventRow[];
+      );
       if (rows.length === 0) {
         await client.query('COMMIT');
         return 0;

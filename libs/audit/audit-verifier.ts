@@ -8,7 +8,7 @@ import { AuditSealer } from './audit-sealer.service.js';
 import { AuditService } from './audit.service.js';
 
 /** An unsealed event older than this is a break: the sealer seals every committed event within 1 s. */
-export const UNSEALED_GRACE_SECONDS = 5;
+const UNSEALED_GRACE_SECONDS = 5;
 const VERIFY_BATCH = 5000;
 
 export type { BreakReason, FullRunReason, VerifyMode };

@@ -23,9 +23,30 @@ const JOB_COLUMNS = `id::text AS id, requested_mode, mode, from_seq::text AS fro
   CASE WHEN state = 'running' AND heartbeat_at < clock_timestamp() - make_interval(secs => ${ABANDONED_AFTER_SECONDS})
        THEN 'abandoned' ELSE error END AS error`;
 
+/** A row of JOB_COLUMNS: numbers arrive as text (bigint), times as dates. */
+interface JobRow {
+  id: string;
+  requested_mode: VerifyJobJson['requestedMode'];
+  mode: VerifyJobJson['mode'];
+  from_seq: string | null;
+  total: string;
+  checked: string;
+  ok: boolean | null;
+  first_broken_id: string | null;
+  first_broken_seq: string | null;
+  reason: VerifyJobJson['reason'];
+  last_seq: string | null;
+  last_hash: string | null;
+  full_reason: VerifyJobJson['fullReason'];
+  started_at: Date;
+  finished_at: Date | null;
+  state: VerifyJobJson['state'];
+  error: string | null;
+}
+
 const num = (v: string | null) => (v === null ? null : Number(v));
 
-function jobJson(row: Record<string, any>): VerifyJobJson {
+function jobJson(row: JobRow): VerifyJobJson {
   return {
     id: row.id,
     state: row.state,
@@ -42,8 +63,8 @@ function jobJson(row: Record<string, any>): VerifyJobJson {
     lastHash: row.last_hash,
     fullReason: row.full_reason,
     error: row.error,
-    startedAt: (row.started_at as Date).toISOString(),
-    finishedAt: row.finished_at ? (row.finished_at as Date).toISOString() : null,
+    startedAt: row.started_at.toISOString(),
+    finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
   };
 }
 
@@ -67,7 +88,7 @@ export class AuditVerifyJobs implements BeforeApplicationShutdown {
   async start(caller: Caller, mode: VerifyMode): Promise<VerifyJobJson> {
     const id = uuidv7();
     // Under a transaction-scoped lock so that two concurrent starts cannot both find nothing running.
-    const rows: Record<string, any>[] = await this.dataSource.transaction(async (em) => {
+    const rows: JobRow[] = await this.dataSource.transaction(async (em) => {
       await em.query(`SELECT pg_advisory_xact_lock(727202)`);
       const [current] = await em.query(
         `SELECT ${JOB_COLUMNS} FROM audit_verifications
@@ -91,7 +112,7 @@ export class AuditVerifyJobs implements BeforeApplicationShutdown {
   }
 
   async get(id: string): Promise<VerifyJobJson> {
-    const [row] = await this.dataSource.query(`SELECT ${JOB_COLUMNS} FROM audit_verifications WHERE id = $1`, [id]);
+    const [row]: JobRow[] = await this.dataSource.query(`SELECT ${JOB_COLUMNS} FROM audit_verifications WHERE id = $1`, [id]);
     if (!row) throw notFound('Verification not found');
     return jobJson(row);
   }

@@ -2,18 +2,16 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import { type AuditActionKind, auditActionKind } from '#libs/contracts/index.js';
 import type { AppConfig, Caller } from '#libs/platform/index.js';
 import { APP_CONFIG, uuidv7 } from '#libs/platform/index.js';
-import type { AuditActor, AuditInput } from './audit-event.js';
-import { BEGIN_SEALING, EVENT_COLUMNS, type EventRow, insertSealsSql, sealEvents } from './audit-chain.js';
+import type { AuditActor, AuditInputOf } from './audit-event.js';
+import { beginSealing, EVENT_COLUMNS, type EventRow, insertSealsSql, sealEvents } from './audit-chain.js';
 import { deferToResponse } from './audit-context.js';
 import { AUDIT_TEXT_LIMITS, auditDetails, auditText, auditUuid } from './audit-sanitize.js';
 import { AuditSealer } from './audit-sealer.service.js';
 
-/** Reads (`recipient.read`, `recipient.list`, `recipient.history_read`, …): group-committed; BENCH_SKIP_READ_AUDIT skips them. */
-const READ_ACTION = /\.([a-z]+_)*(read|list)$/;
-
-export function actorOf(caller: Caller): AuditActor {
+function actorOf(caller: Caller): AuditActor {
   return {
     userId: caller.userId,
     organisationId: caller.organisationId,
@@ -23,27 +21,79 @@ export function actorOf(caller: Caller): AuditActor {
   };
 }
 
-const INSERT_COLUMNS = `id, at, actor_user_id, actor_organisation_id, action, resource_type, resource_id, recipient_id,
-  recipient_ids, outcome, field_groups, legal_basis, grant_id, ip, user_agent, request_id, details`;
+/**
+ * One event's row as written: the columns as read back (EventRow) but `at`, which is the database's clock; each
+ * value made storable (audit-sanitize.ts), which may leave a null where the server always names something.
+ */
+type EventValues = Omit<EventRow, 'at' | 'action' | 'resource_type' | 'field_groups'> & {
+  action: string | null;
+  resource_type: string | null;
+  field_groups: (string | null)[] | null;
+};
+
+/** The column type of each written value: both INSERTs below are built from this one list. */
+const COLUMN_TYPES: Record<keyof EventValues, 'uuid' | 'text' | 'uuid[]' | 'text[]' | 'jsonb'> = {
+  id: 'uuid',
+  actor_user_id: 'uuid',
+  actor_organisation_id: 'uuid',
+  action: 'text',
+  resource_type: 'text',
+  resource_id: 'text',
+  recipient_id: 'uuid',
+  recipient_ids: 'uuid[]',
+  outcome: 'text',
+  field_groups: 'text[]',
+  legal_basis: 'text',
+  grant_id: 'uuid',
+  ip: 'text',
+  user_agent: 'text',
+  request_id: 'text',
+  details: 'jsonb',
+};
+const COLUMNS = Object.keys(COLUMN_TYPES) as (keyof EventValues)[];
+const AT = `date_trunc('milliseconds', clock_timestamp())`;
+
+/** A change: its event, and its place in the sealer's queue, in one statement of the caller's transaction. */
+const INSERT_CHANGE = `WITH e AS (INSERT INTO audit_events (at, ${COLUMNS.join(', ')})
+    VALUES (${AT}, ${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+    RETURNING id)
+  INSERT INTO audit_pending (event_id) SELECT id FROM e`;
+
+/**
+ * Travels through unnest as text: unnest of a two-dimensional array would flatten it, so array values go as array
+ * literals (and jsonb as its text), cast back per row.
+ */
+const isArray = (column: keyof EventValues) => COLUMN_TYPES[column].endsWith('[]');
+const asText = (column: keyof EventValues) => isArray(column) || COLUMN_TYPES[column] === 'jsonb';
+
+/** Reads: one array per column, so one statement of fixed shape inserts any number of events, in the given order. */
+const INSERT_READS = `INSERT INTO audit_events AS e (at, ${COLUMNS.join(', ')})
+  SELECT ${AT}, ${COLUMNS.map((c) => (asText(c) ? `${c}::${COLUMN_TYPES[c]}` : c)).join(', ')}
+    FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${asText(c) ? 'text' : COLUMN_TYPES[c]}[]`).join(', ')})
+         WITH ORDINALITY AS t(${COLUMNS.join(', ')}, n)
+   ORDER BY n
+  RETURNING ${EVENT_COLUMNS}`;
+
+const arrayLiteral = (values: (string | null)[] | null) => (values === null ? null : `{${values.map((x) => JSON.stringify(x)).join(',')}}`);
 
 /** Most events one group commit writes. */
 const GROUP_MAX = 500;
 
 interface Pending {
-  values: unknown[];
+  values: EventValues;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
 /**
- * The one way anything writes to the audit log.
+ * The one way anything writes to the audit log. The action's kind (libs/contracts/audit-actions.ts) decides how.
  *
- * Changes: `record` writes the event in the caller's transaction, so a change and its event commit together or not
- * at all. Reads (`*.read`, `*.list`, `*_read`): the event goes to a group commit, one multi-row INSERT and one
- * commit for the events of every request that arrived meanwhile. Within an HTTP request the answer waits for that
- * commit (AuditCommitInterceptor) and becomes a 500 if it failed; elsewhere `record` awaits it. Either way a read
- * whose event is not stored is never answered (fail closed), and reads do not each pay a commit.
- * `recordAlone` commits an event on its own before it resolves (denials, failed logins, exports).
+ * Reads: the event goes to a group commit, one multi-row INSERT and one commit for the events of every request that
+ * arrived meanwhile. Within an HTTP request the answer waits for that commit (AuditCommitInterceptor) and becomes a
+ * 500 if it failed; elsewhere `record` awaits it. Either way a read whose event is not stored is never answered
+ * (fail closed), and reads do not each pay a commit. BENCH_SKIP_READ_AUDIT skips them.
+ * Every other kind: `record` writes the event in the caller's transaction, so a change and its event commit together
+ * or not at all; `recordAlone` commits it in a transaction of its own before it resolves (denials, exports).
  */
 @Injectable()
 export class AuditService implements OnApplicationShutdown {
@@ -65,25 +115,18 @@ export class AuditService implements OnApplicationShutdown {
     this.skipReads = config.benchSkipReadAudit;
   }
 
-  async record(em: EntityManager, actor: AuditActor | Caller, input: AuditInput): Promise<string> {
+  async record<A extends string>(em: EntityManager, actor: AuditActor | Caller, input: AuditInputOf<A>): Promise<string> {
     const id = uuidv7();
     const values = this.values(id, actor, input);
-    if (READ_ACTION.test(input.action)) {
+    if (kindOf(input.action) === 'read') {
       if (this.skipReads) return id;
       const commit = this.groupCommit(values);
       // Within a request the answer waits for the commit (AuditCommitInterceptor), not the read's transaction.
       if (!deferToResponse(commit)) await commit;
       return id;
     }
-    // A change: in the caller's transaction, queued for the sealer, which seals it shortly after the commit.
-    await em.query(
-      `WITH e AS (INSERT INTO audit_events (${INSERT_COLUMNS})
-         VALUES ($1, date_trunc('milliseconds', clock_timestamp()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-           $15, $16)
-         RETURNING id)
-       INSERT INTO audit_pending (event_id) SELECT id FROM e`,
-      values,
-    );
+    // In the caller's transaction, queued for the sealer, which seals it shortly after the commit.
+    await em.query(INSERT_CHANGE, COLUMNS.map((column) => values[column]));
     this.sealer.wake();
     return id;
   }
@@ -97,10 +140,10 @@ export class AuditService implements OnApplicationShutdown {
     await client?.then((c) => c.end()).catch(() => undefined);
   }
 
-  recordAlone(actor: AuditActor | Caller, input: AuditInput): Promise<string> {
+  recordAlone<A extends string>(actor: AuditActor | Caller, input: AuditInputOf<A>): Promise<string> {
     // A read's event is committed by the group commit anyway: no transaction of its own to open. Awaited here,
     // not deferred: denials and exports must be stored before their answer starts.
-    if (READ_ACTION.test(input.action)) {
+    if (kindOf(input.action) === 'read') {
       if (this.skipReads) return Promise.resolve(uuidv7());
       const id = uuidv7();
       return this.groupCommit(this.values(id, actor, input)).then(() => id);
@@ -109,30 +152,30 @@ export class AuditService implements OnApplicationShutdown {
   }
 
   /** The row's values, each made storable (audit-sanitize.ts): nothing a client sent can make the insert fail. */
-  private values(id: string, actor: AuditActor | Caller, input: AuditInput): unknown[] {
+  private values<A extends string>(id: string, actor: AuditActor | Caller, input: AuditInputOf<A>): EventValues {
     const who = 'userId' in actor && 'sessionId' in actor ? actorOf(actor as Caller) : (actor as AuditActor);
     const name = (value: string | null | undefined) => auditText(value, AUDIT_TEXT_LIMITS.name);
-    return [
+    return {
       id,
-      auditUuid(who.userId),
-      auditUuid(who.organisationId),
-      name(input.action),
-      name(input.resourceType),
-      auditText(input.resourceId, AUDIT_TEXT_LIMITS.resourceId),
-      auditUuid(input.recipientId),
-      input.recipientIds?.map(auditUuid).filter((x) => x !== null) ?? null,
-      input.outcome ?? 'allowed',
-      input.fieldGroups?.map(name) ?? null,
-      name(input.legalBasis),
-      auditUuid(input.grantId),
-      auditText(who.ip, AUDIT_TEXT_LIMITS.ip),
-      auditText(who.userAgent, AUDIT_TEXT_LIMITS.userAgent),
-      auditText(who.requestId, AUDIT_TEXT_LIMITS.requestId),
-      input.details ? JSON.stringify(auditDetails(input.details)) : null,
-    ];
+      actor_user_id: auditUuid(who.userId),
+      actor_organisation_id: auditUuid(who.organisationId),
+      action: name(input.action),
+      resource_type: name(input.resourceType),
+      resource_id: auditText(input.resourceId, AUDIT_TEXT_LIMITS.resourceId),
+      recipient_id: auditUuid(input.recipientId),
+      recipient_ids: input.recipientIds?.map(auditUuid).filter((x) => x !== null) ?? null,
+      outcome: input.outcome ?? 'allowed',
+      field_groups: input.fieldGroups?.map(name) ?? null,
+      legal_basis: name(input.legalBasis),
+      grant_id: auditUuid(input.grantId),
+      ip: auditText(who.ip, AUDIT_TEXT_LIMITS.ip),
+      user_agent: auditText(who.userAgent, AUDIT_TEXT_LIMITS.userAgent),
+      request_id: auditText(who.requestId, AUDIT_TEXT_LIMITS.requestId),
+      details: input.details ? JSON.stringify(auditDetails(input.details)) : null,
+    };
   }
 
-  private groupCommit(values: unknown[]): Promise<void> {
+  private groupCommit(values: EventValues): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The audit log is closed: the application is shutting down'));
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ values, resolve, reject });
@@ -177,11 +220,9 @@ export class AuditService implements OnApplicationShutdown {
     return client;
   }
 
-  private async insertMany(rows: unknown[][]): Promise<void> {
-    // One array per column, so that one statement of fixed shape inserts any number of events.
-    const columns = rows[0].map((_, i) => rows.map((row) => row[i]));
-    const arrays = columns.map((column, i) =>
-      i === 7 || i === 9 ? column.map((v) => (v === null ? null : `{${(v as string[]).map((x) => JSON.stringify(x)).join(',')}}`)) : column,
+  private async insertMany(rows: EventValues[]): Promise<void> {
+    const arrays = COLUMNS.map((column) =>
+      rows.map((row) => (isArray(column) ? arrayLiteral(row[column] as (string | null)[] | null) : row[column])),
     );
     this.client ??= this.connect();
     const client = this.client;
@@ -191,22 +232,8 @@ export class AuditService implements OnApplicationShutdown {
       // The batch is sealed in its own transaction, under the sealing lock: read events never wait in the queue
       // and cost no queue insert, delete or second read. Three round trips: lock and last seal; the events; the
       // seals and the commit.
-      const opened = (await c.query(BEGIN_SEALING)) as unknown as pg.QueryResult[];
-      const last = opened[2].rows[0] as { seq: string; hash: string } | undefined;
-      const inserted = await c.query<EventRow>(
-        `INSERT INTO audit_events AS e (${INSERT_COLUMNS})
-           SELECT id, date_trunc('milliseconds', clock_timestamp()), actor_user_id, actor_organisation_id, action,
-                  resource_type, resource_id, recipient_id, recipient_ids::uuid[], outcome, field_groups::text[],
-                  legal_basis, grant_id, ip, user_agent, request_id, details::jsonb
-             FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[],
-                         $9::text[], $10::text[], $11::text[], $12::uuid[], $13::text[], $14::text[], $15::text[], $16::text[])
-                  WITH ORDINALITY AS t(id, actor_user_id, actor_organisation_id, action, resource_type, resource_id,
-                       recipient_id, recipient_ids, outcome, field_groups, legal_basis, grant_id, ip, user_agent, request_id,
-                       details, n)
-            ORDER BY n
-         RETURNING ${EVENT_COLUMNS}`,
-        arrays,
-      );
+      const { last } = await beginSealing(c);
+      const inserted = await c.query<EventRow>(INSERT_READS, arrays);
       await c.query(`${insertSealsSql(sealEvents(last, inserted.rows))}; COMMIT`);
     } catch (error) {
       await c?.query('ROLLBACK').catch(() => undefined);
@@ -216,6 +243,13 @@ export class AuditService implements OnApplicationShutdown {
       throw error;
     }
   }
+}
+
+/** The kind of an action; a name that is not in the table (passed as plain text) is refused, never written. */
+function kindOf(action: string): AuditActionKind {
+  const kind = auditActionKind(action);
+  if (kind === undefined) throw new Error(`Unknown audit action "${action}": add it to libs/contracts/audit-actions.ts`);
+  return kind;
 }
 
 /** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): the fault of a row, not the batch. */

@@ -24,7 +24,6 @@ export const CASE_ROLES: readonly Role[] = ['caseworker', 'org_admin'];
 
 export const FIELD_GROUPS = ['basic', 'contact', 'care', 'disability', 'assistance', 'health'] as const;
 export type FieldGroup = (typeof FIELD_GROUPS)[number];
-export const SENSITIVE_FIELD_GROUPS: readonly FieldGroup[] = ['care', 'disability', 'assistance', 'health'];
 
 export const GRANT_PERMISSIONS = ['notes.read', 'notes.write', 'profile.write'] as const;
 export type GrantPermission = (typeof GRANT_PERMISSIONS)[number];

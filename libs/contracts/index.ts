@@ -3,3 +3,4 @@ export * from './error-codes.js';
 export * from './live-events.js';
 export * from './recipient-fields.js';
 export * from './api-types.js';
+export * from './audit-actions.js';

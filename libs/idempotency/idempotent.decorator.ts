@@ -5,7 +5,7 @@ import { ApiErrors, type AppRequest, type Caller } from '#libs/platform/index.js
 export const IDEMPOTENT = 'idempotency:route';
 
 /** What a replay's access re-check gets: the route's controller, the caller, the path parameters and the remembered body. */
-export interface RecheckContext<C = any> {
+export interface RecheckContext<C = unknown> {
   controller: C;
   caller: Caller;
   params: Record<string, string>;
@@ -16,7 +16,7 @@ export interface RecheckContext<C = any> {
   get<T>(type: Type<T> | string | symbol): T;
 }
 
-export interface IdempotentOptions<C = any> {
+export interface IdempotentOptions<C = unknown> {
   /**
    * Re-checks access before a remembered answer is replayed (guards have run again already: session and role).
    * It throws exactly what a fresh request would get (404 for a recipient no longer visible, 403 for a permission
@@ -29,7 +29,7 @@ export interface IdempotentOptions<C = any> {
  * Marks a creating POST route as accepting `Idempotency-Key` (shared/API.md Conventions). The route's service must
  * open its transaction with `dataSource.transaction(...)`: the key row then commits in that same transaction.
  */
-export function Idempotent<C = any>(options: IdempotentOptions<C> = {}) {
+export function Idempotent<C = unknown>(options: IdempotentOptions<C> = {}) {
   return applyDecorators(
     SetMetadata(IDEMPOTENT, options),
     ApiHeader({

@@ -38,7 +38,7 @@ const throttledEvent = (retryAfter: number) => ({
 type LoginOutcome = { ok: true; pair: TokenPair; user: UserJson } | { ok: false; retryAfter?: number };
 
 /** How long after a rotation the same token may be presented again by a retrying client (API.md: 10 s). */
-export const REFRESH_RETRY_MS = 10_000;
+const REFRESH_RETRY_MS = 10_000;
 
 type RefreshOutcome = { ok: true; pair: TokenPair } | { ok: false; reused: boolean };
 

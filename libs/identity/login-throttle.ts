@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 
-export const THROTTLE_WINDOW_SECONDS = 15 * 60;
+const THROTTLE_WINDOW_SECONDS = 15 * 60;
 
 /**
  * Failed logins counted in PostgreSQL so that every instance throttles alike: per login id (known or not) since its

@@ -73,7 +73,7 @@ export class SessionCookies {
 }
 
 /** One cookie's value from a Cookie header (tokens are URL-safe: no decoding needed). */
-export function readCookie(header: string | undefined, name: string): string | undefined {
+function readCookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;

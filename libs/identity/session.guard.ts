@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Role } from '#libs/contracts/index.js';
+import type { AuditActionName, Role } from '#libs/contracts/index.js';
 import { type AppRequest, AppError, requestMeta, AUDIT_ACTION, IS_PUBLIC, ROLES } from '#libs/platform/index.js';
 import { SessionService } from './session.service.js';
 
@@ -16,7 +16,7 @@ export class SessionGuard implements CanActivate {
     if (ctx.getType() !== 'http') return true;
     const targets = [ctx.getHandler(), ctx.getClass()];
     const req = ctx.switchToHttp().getRequest<AppRequest>();
-    req.auditAction = this.reflector.getAllAndOverride<string | undefined>(AUDIT_ACTION, targets);
+    req.auditAction = this.reflector.getAllAndOverride<AuditActionName | undefined>(AUDIT_ACTION, targets);
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;

@@ -5,7 +5,7 @@ import { IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-valida
 import type { DataSource } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
 import type { StaffIdentityJson } from '#libs/contracts/index.js';
-import { AppError, type Caller, decodeCursor, type Page, PageQueryDto, pageLimit, toPage } from '#libs/platform/index.js';
+import { AppError, type Caller, decodeCursor, type Page, PageQueryDto, pageLimit, SqlParams, toPage } from '#libs/platform/index.js';
 
 export class StaffLookupQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'part of a login id (any case) or of a display name (any width, spaces ignored)' })
@@ -44,8 +44,7 @@ export class StaffLookupService {
   lookup(caller: Caller, query: StaffLookupQueryDto): Promise<Page<StaffIdentityJson>> {
     const limit = pageLimit(query);
     const after = decodeCursor(query.cursor, ['text', 'uuid']);
-    const params: unknown[] = [];
-    const add = (value: unknown) => `$${params.push(value)}`;
+    const params = new SqlParams();
     const where: string[] = ['true'];
     if (query.q !== undefined) {
       const q = fold(query.q);
@@ -53,13 +52,13 @@ export class StaffLookupService {
         const message = 'q must contain something to search for';
         throw new AppError('VALIDATION_FAILED', { message, details: [{ field: 'q', constraint: 'searchable', message }] });
       }
-      const p = add(q);
+      const p = params.add(q);
       where.push(`(strpos(lower(u.login_id), ${p}) > 0
                    OR strpos(lower(regexp_replace(normalize(u.display_name, NFKC), '\\s', '', 'g')), ${p}) > 0)`);
     }
-    if (query.loginId !== undefined) where.push(`lower(u.login_id) = lower(${add(query.loginId.trim())})`);
-    if (query.organisationId) where.push(`u.organisation_id = ${add(query.organisationId)}::uuid`);
-    if (after) where.push(`(lower(u.login_id), u.id::text) > (${add(after[0])}, ${add(after[1])})`);
+    if (query.loginId !== undefined) where.push(`lower(u.login_id) = lower(${params.add(query.loginId.trim())})`);
+    if (query.organisationId) where.push(`u.organisation_id = ${params.add(query.organisationId)}::uuid`);
+    if (after) where.push(`(lower(u.login_id), u.id::text) > (${params.add(after[0])}, ${params.add(after[1])})`);
     return this.dataSource.transaction(async (em) => {
       const rows: (StaffIdentityJson & { key: string })[] = await em.query(
         `SELECT u.id::text AS id, u.login_id AS "loginId", u.display_name AS "displayName",
@@ -68,7 +67,7 @@ export class StaffLookupService {
            FROM users u JOIN organisations o ON o.id = u.organisation_id
           WHERE ${where.join(' AND ')}
           ORDER BY lower(u.login_id), u.id::text LIMIT ${limit + 1}`,
-        params,
+        params.values,
       );
       const page = toPage(rows, limit, (r) => [r.key, r.id], ({ key: _key, ...user }) => user);
       await this.audit.record(em, caller, {

@@ -8,7 +8,7 @@ const AUDIENCE = 'welfare-case-share/api';
 /** The only algorithm accepted: `alg: none` and asymmetric/symmetric confusion are refused by construction. */
 const ALGORITHMS = ['HS256'];
 /** Clock skew tolerated between instances for `iat`: a token issued further in the future was not issued by us. */
-export const IAT_SKEW_SECONDS = 60;
+const IAT_SKEW_SECONDS = 60;
 
 export interface AccessClaims {
   userId: string;

@@ -36,14 +36,21 @@ export class UsersService {
   async list(caller: Caller, query: ListUsersQueryDto): Promise<Page<UserJson>> {
     const limit = pageLimit(query);
     const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
-    const qb = this.dataSource.getRepository(User).createQueryBuilder('u').orderBy('u.createdAt').addOrderBy('u.id');
+    // The sort key as text: a JS date drops the microseconds, and a cursor a little before the last row repeats it.
+    const qb = this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.created_at::text', 'cursor_at')
+      .orderBy('u.createdAt')
+      .addOrderBy('u.id');
     if (USER_MANAGEMENT_RULES[caller.role]?.sees !== 'all') qb.andWhere('u.organisationId = :own', { own: caller.organisationId });
     if (query.organisationId) qb.andWhere('u.organisationId = :org', { org: query.organisationId });
     if (query.role) qb.andWhere('u.role = :role', { role: query.role });
     if (query.active !== undefined) qb.andWhere('u.active = :active', { active: query.active });
     if (after) qb.andWhere('(u.createdAt, u.id) > (:at, :id)', { at: after[0], id: after[1] });
-    const rows = await qb.take(limit + 1).getMany();
-    return toPage(rows, limit, (u) => [u.createdAt.toISOString(), u.id], userJson);
+    const { entities, raw } = await qb.take(limit + 1).getRawAndEntities<{ u_id: string; cursor_at: string }>();
+    const cursorAt = new Map(raw.map((r) => [r.u_id, r.cursor_at]));
+    return toPage(entities, limit, (u) => [cursorAt.get(u.id)!, u.id], userJson);
   }
 
   async get(caller: Caller, id: string): Promise<UserJson> {

@@ -74,7 +74,7 @@ export function unstorableAt(value: unknown, prefix: string): string | null {
 }
 
 /** The first place of a request that holds an unstorable string, or null. */
-export function unstorableInRequest(req: Pick<FastifyRequest, 'params' | 'query' | 'headers' | 'body'>): string | null {
+function unstorableInRequest(req: Pick<FastifyRequest, 'params' | 'query' | 'headers' | 'body'>): string | null {
   return (
     unstorableAt(req.params, 'path') ??
     unstorableAt(req.query, 'query') ??

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { OrganisationKind, Role } from '#libs/contracts/index.js';
+import type { AuditActionName, OrganisationKind, Role } from '#libs/contracts/index.js';
 
 /** Who sent a request and from where: what every audit event and log line needs. */
 export interface RequestMeta {
@@ -23,7 +23,7 @@ export interface Caller extends RequestMeta {
 export interface RequestState {
   caller?: Caller;
   /** The audited action of the route (from @AuditAction), for denials the filter records. */
-  auditAction?: string;
+  auditAction?: AuditActionName;
 }
 
 export type AppRequest = FastifyRequest & RequestState;

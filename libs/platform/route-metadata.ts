@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Role } from '#libs/contracts/index.js';
+import type { AuditActionName, Role } from '#libs/contracts/index.js';
 
 export const IS_PUBLIC = 'identity:public';
 export const ROLES = 'identity:roles';
@@ -12,4 +12,4 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
 
 /** The audit action a refusal of this route is recorded under (the service records the allowed case itself). */
-export const AuditAction = (action: string) => SetMetadata(AUDIT_ACTION, action);
+export const AuditAction = (action: AuditActionName) => SetMetadata(AUDIT_ACTION, action);

@@ -2,9 +2,7 @@
  * Characters PostgreSQL cannot store in `text` or `jsonb`: NUL, and UTF-16 surrogates without their pair (they have
  * no UTF-8 form). One definition for the edge check (refuse) and the audit log (replace).
  */
-// eslint-disable-next-line no-control-regex
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-// eslint-disable-next-line no-control-regex
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
 
 export function hasUnstorableChars(text: string): boolean {

@@ -26,7 +26,7 @@ describe('audit chain: append-only storage, sealing, verification, concurrency',
   /** A few sealed events; returns their ids in seq order with their seqs. */
   const sealedEvents = async (n: number) => {
     const ids: string[] = [];
-    for (let i = 0; i < n; i++) ids.push(await audit.recordAlone(actor(), { action: 'test.event', resourceType: 'test', resourceId: `r${i}` }));
+    for (let i = 0; i < n; i++) ids.push(await audit.recordAlone(actor(), { action: 'request.denied', resourceType: 'test', resourceId: `r${i}` }));
     await sealNow(t);
     // Exactly these events' seals: other events (the verifications' own) may be sealed around them.
     const rows = await t.ownerQuery(`SELECT s.seq::int AS seq, s.event_id AS id FROM audit_seals s WHERE s.event_id = ANY($1) ORDER BY s.seq`, [ids]);
@@ -57,7 +57,7 @@ describe('audit chain: append-only storage, sealing, verification, concurrency',
   });
 
   it('seals every committed event within 1 s without being asked', async () => {
-    const id = await audit.recordAlone(actor(), { action: 'test.timely', resourceType: 'test' });
+    const id = await audit.recordAlone(actor(), { action: 'request.denied', resourceType: 'test' });
     const started = Date.now();
     let sealed = false;
     while (!sealed && Date.now() - started < 1000) {
@@ -194,9 +194,9 @@ describe('audit chain: append-only storage, sealing, verification, concurrency',
       await Promise.all(
         Array.from({ length: 50 }, async (_, writer) => {
           for (let i = 0; i < 100; i++) {
-            // half the writers write changes (own transaction), half reads (group commit)
-            const action = writer % 2 === 0 ? 'test.concurrent' : 'test.concurrent_read';
-            await instances[writer % 4 < 2 ? 0 : 1].recordAlone(actor(), { action, resourceType: 'test', resourceId: `${writer}:${i}` });
+            // half the writers write events of their own transaction, half reads (group commit)
+            const action = writer % 2 === 0 ? 'request.denied' : 'recipient.read';
+            await instances[writer % 4 < 2 ? 0 : 1].recordAlone(actor(), { action, resourceType: 'concurrent', resourceId: `${writer}:${i}` });
           }
         }),
       );
@@ -217,7 +217,7 @@ describe('audit chain: append-only storage, sealing, verification, concurrency',
     expect(chain.prevs).toBe(chain.count);
     expect(result.checked).toBe(events - 1);
     expect(
-      await t.ownerQuery(`SELECT count(*)::int AS n FROM audit_events WHERE action LIKE 'test.concurrent%'`),
+      await t.ownerQuery(`SELECT count(*)::int AS n FROM audit_events WHERE resource_type = 'concurrent'`),
     ).toEqual([{ n: 5000 }]);
   }, 120_000);
 });

@@ -31,7 +31,7 @@ describe('verification at scale: jobs with progress, checkpoints, incremental ru
   /** `n` sealed events; their ids and seqs in seq order. */
   const sealedEvents = async (n: number) => {
     const ids: string[] = [];
-    for (let i = 0; i < n; i++) ids.push(await audit.recordAlone(actor(), { action: 'test.event', resourceType: 'test', resourceId: `r${i}` }));
+    for (let i = 0; i < n; i++) ids.push(await audit.recordAlone(actor(), { action: 'request.denied', resourceType: 'test', resourceId: `r${i}` }));
     await sealNow(t);
     return t.ownerQuery<{ seq: number; id: string }>(`SELECT seq::int AS seq, event_id::text AS id FROM audit_seals WHERE event_id = ANY($1) ORDER BY seq`, [ids]);
   };

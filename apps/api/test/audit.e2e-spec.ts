@@ -227,7 +227,7 @@ describe('audit log: one event per audited action, auditor API, CSV export', () 
       const audit = t.app.get(AuditService);
       const jp = await audit.recordAlone(
         { userId: null, organisationId: null, requestId: uuidv7(), ip: '127.0.0.1', userAgent: '\tTabbed' },
-        { action: 'test.note', resourceType: 'test', resourceId: '高橋 一郎の記録', details: { 説明: '日本語' } },
+        { action: 'request.denied', resourceType: 'test', resourceId: '高橋 一郎の記録', details: { 説明: '日本語' } },
       );
       const res = await fetch(`${t.baseUrl}/api/v1/audit-events`, { headers: { authorization: `Bearer ${auditor.token}`, accept: 'text/csv' } });
       expect(res.status).toBe(200);
@@ -261,7 +261,7 @@ describe('audit log: one event per audited action, auditor API, CSV export', () 
       await t.post('/auth/login', undefined, { loginId: 'nobody-else', password: 'x' }, { 'user-agent': "'already quoted" });
       await t.app.get(AuditService).recordAlone(
         { userId: null, organisationId: null, requestId: uuidv7(), ip: '127.0.0.1', userAgent: '' },
-        { action: 'test.empty', resourceType: 'test', resourceId: '', recipientIds: [], fieldGroups: ['basic', 'health'] },
+        { action: 'request.denied', resourceType: 'test', resourceId: '', recipientIds: [], fieldGroups: ['basic', 'health'] },
       );
       const res = await t.get('/audit-events?format=csv', auditor.token);
       const rows = parseCsv(res.text.replace(/^\uFEFF/, ''));
@@ -321,10 +321,12 @@ describe('audit log: one event per audited action, auditor API, CSV export', () 
 
     it('streams a large export in chunks', async () => {
       const audit = t.app.get(AuditService);
-      const actor = { userId: null, organisationId: null, requestId: uuidv7(), ip: '127.0.0.1', userAgent: 'bulk' };
-      await Promise.all(Array.from({ length: 1200 }, (_, i) => audit.recordAlone(actor, { action: 'test.bulk', resourceType: 'test', resourceId: String(i) })));
+      // Events of an organisation that does nothing else: the filter selects exactly these.
+      const organisationId = await t.organisation();
+      const actor = { userId: null, organisationId, requestId: uuidv7(), ip: '127.0.0.1', userAgent: 'bulk' };
+      await Promise.all(Array.from({ length: 1200 }, (_, i) => audit.recordAlone(actor, { action: 'request.denied', resourceType: 'test', resourceId: String(i) })));
       await sealNow(t);
-      const res = await fetch(`${t.baseUrl}/api/v1/audit-events?format=csv&action=test.bulk`, { headers: { authorization: `Bearer ${auditor.token}` } });
+      const res = await fetch(`${t.baseUrl}/api/v1/audit-events?format=csv&organisationId=${organisationId}`, { headers: { authorization: `Bearer ${auditor.token}` } });
       expect(res.headers.get('content-length')).toBeNull();
       const reader = res.body!.getReader();
       let chunks = 0;

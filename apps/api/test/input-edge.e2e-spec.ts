@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { AuditService } from '#libs/audit/index.js';
-import { encodeCursor, uuidv7 } from '#libs/platform/index.js';
+import { uuidv7 } from '#libs/platform/index.js';
 import { expectError, TestApp } from './harness.js';
 import { createRecipient } from './recipient-fixtures.js';
 
@@ -13,7 +13,6 @@ describe('input at the edge', () => {
   let auditor: Awaited<ReturnType<TestApp['actor']>>;
   let admin: Awaited<ReturnType<TestApp['actor']>>;
   let recipientId: string;
-  let noteId: string;
 
   beforeAll(async () => {
     t = await TestApp.start();
@@ -28,7 +27,6 @@ describe('input at the edge', () => {
       sensitivity: 'normal',
     });
     expect(note.status).toBe(201);
-    noteId = note.body.id;
   });
   afterAll(() => t?.close());
 
@@ -186,47 +184,6 @@ describe('input at the edge', () => {
       const day = await t.get(`/recipients/${recipientId}/notes?from=2026-11-20&to=2026-11-20`, lead.token);
       expect(day.status).toBe(200);
       expect(day.body.items.length).toBeGreaterThan(0);
-    });
-
-    it('refuses forged cursors whose parts have the wrong type on every list with INVALID_CURSOR', async () => {
-      const lists: Array<[string, string]> = [
-        ['/recipients', lead.token],
-        ['/recipients?sort=kana', lead.token],
-        [`/recipients/${recipientId}/history`, lead.token],
-        [`/recipients/${recipientId}/notes`, lead.token],
-        [`/recipients/${recipientId}/notes/${noteId}/history`, lead.token],
-        [`/recipients/${recipientId}/grants`, lead.token],
-        [`/recipients/${recipientId}/consents`, lead.token],
-        ['/grants', lead.token],
-        ['/users', admin.token],
-        ['/organisations', admin.token],
-        ['/audit-events', auditor.token],
-        ['/audit-events?format=csv', auditor.token],
-      ];
-      const forged = [
-        encodeCursor([1, 2]),
-        encodeCursor(['x', 'y']),
-        encodeCursor(['2026-01-01 00:00:00+00', 'nope']),
-        encodeCursor([-1]),
-        encodeCursor([1.5]),
-        encodeCursor(['1']),
-        encodeCursor([null]),
-        encodeCursor([]),
-        Buffer.from('{"a":1}').toString('base64url'),
-        Buffer.from('[[1],{}]').toString('base64url'),
-        Buffer.from('["a\\u0000", "018f0000-0000-7000-8000-000000000000"]').toString('base64url'),
-        '%%%',
-      ];
-      // Where the first part is a timestamp, a date Date.parse reads but PostgreSQL does not is forged too.
-      const forgedTimestamp = [encodeCursor(['2026-W01-1', uuidv7()]), encodeCursor(['20260101', uuidv7()]), encodeCursor(['2026', uuidv7()])];
-      const timestampLists = new Set(['/recipients', `/recipients/${recipientId}/notes`, `/recipients/${recipientId}/grants`, `/recipients/${recipientId}/consents`, '/grants', '/users']);
-      for (const [path, token] of lists) {
-        for (const cursor of [...forged, ...(timestampLists.has(path) ? forgedTimestamp : [])]) {
-          const res = await t.get(`${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`, token);
-          if (res.status !== 400) throw new Error(`${path} cursor ${cursor}: ${res.status} ${res.text.slice(0, 200)}`);
-          expect(res.body.code).toBe('INVALID_CURSOR');
-        }
-      }
     });
 
     it('refuses JSON nested deeper than 32 levels with a 400', async () => {

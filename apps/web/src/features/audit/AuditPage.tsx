@@ -10,7 +10,7 @@ import { Button } from '../../shared/ui/Button';
 import { ErrorAlert, Notice, Panel } from '../../shared/ui/feedback';
 import { SelectField, TextField } from '../../shared/ui/fields';
 import { usePageTitle } from '../recipients/hooks';
-import { AUDIT_ACTIONS, type AuditFilters, auditParams, dateRangeError, EMPTY_FILTERS, type PickedFilter, resolveLookup } from './audit-filters';
+import { FILTER_ACTIONS, type AuditFilters, auditParams, dateRangeError, EMPTY_FILTERS, type PickedFilter, resolveLookup } from './audit-filters';
 import { downloadAuditCsv } from './csv-download';
 import { type LookupChoice, LookupField } from './LookupField';
 import { VerifyPanel } from './VerifyPanel';
@@ -157,7 +157,7 @@ export function AuditPage() {
               data-testid="audit-filter-action"
               value={draft.action}
               onChange={(e) => set({ action: e.target.value })}
-              options={[{ value: '', label: t('audit:filters.any') }, ...AUDIT_ACTIONS.map((a) => ({ value: a, label: `${t(`audit:actions.${a}`)} (${a})` }))]}
+              options={[{ value: '', label: t('audit:filters.any') }, ...FILTER_ACTIONS.map((a) => ({ value: a, label: `${t(`audit:actions.${a}`)} (${a})` }))]}
             />
             <SelectField
               label={t('audit:filters.outcome')}

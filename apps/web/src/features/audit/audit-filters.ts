@@ -1,7 +1,10 @@
-import type { AuditOutcome } from '#libs/contracts/index.js';
+import type { AuditActionName, AuditOutcome } from '#libs/contracts/index.js';
 
-/** Actions the audit screen offers as a filter (the log may hold others; they still show in the table). */
-export const AUDIT_ACTIONS = [
+/**
+ * Actions the audit screen offers as a filter, from the table of libs/contracts/audit-actions.ts (not the denials
+ * without an action of their own, nor idempotent replays' reads; the log may hold others and still shows them).
+ */
+export const FILTER_ACTIONS = [
   'recipient.read',
   'recipient.list',
   'recipient.create',
@@ -34,7 +37,7 @@ export const AUDIT_ACTIONS = [
   'audit.export',
   'audit.lookup',
   'audit.verify',
-] as const;
+] as const satisfies readonly AuditActionName[];
 
 /** A filter typed as text and, once resolved through a look-up, bound to one id. */
 export interface PickedFilter {
