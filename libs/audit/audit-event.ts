@@ -17,16 +17,6 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
-/**
- * An action as a caller of record/recordAlone may pass it: a literal must be an AuditActionName (a misspelt one
- * does not compile). A value some callers still type only as `string` is accepted here and checked when written:
- * an unknown action is an error, never an event.
- */
-type ActionArgument<A extends string> = string extends A ? string : A extends AuditActionName ? A : AuditActionName;
-
-/** AuditInput, with the action as a caller may pass it (see ActionArgument). */
-export type AuditInputOf<A extends string> = Omit<AuditInput, 'action'> & { action: ActionArgument<A> };
-
 /** Who did it: a resolved caller, or (for failed logins and anonymous denials) only the request origin. */
 export interface AuditActor {
   userId?: string | null;

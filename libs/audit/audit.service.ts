@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { type AuditActionKind, auditActionKind } from '#libs/contracts/index.js';
 import type { AppConfig, Caller } from '#libs/platform/index.js';
 import { APP_CONFIG, uuidv7 } from '#libs/platform/index.js';
-import type { AuditActor, AuditInputOf } from './audit-event.js';
+import type { AuditActor, AuditInput } from './audit-event.js';
 import { beginSealing, EVENT_COLUMNS, type EventRow, insertSealsSql, sealEvents } from './audit-chain.js';
 import { deferToResponse } from './audit-context.js';
 import { AUDIT_TEXT_LIMITS, auditDetails, auditText, auditUuid } from './audit-sanitize.js';
@@ -115,7 +115,7 @@ export class AuditService implements OnApplicationShutdown {
     this.skipReads = config.benchSkipReadAudit;
   }
 
-  async record<A extends string>(em: EntityManager, actor: AuditActor | Caller, input: AuditInputOf<A>): Promise<string> {
+  async record(em: EntityManager, actor: AuditActor | Caller, input: AuditInput): Promise<string> {
     const id = uuidv7();
     const values = this.values(id, actor, input);
     if (kindOf(input.action) === 'read') {
@@ -140,7 +140,7 @@ export class AuditService implements OnApplicationShutdown {
     await client?.then((c) => c.end()).catch(() => undefined);
   }
 
-  recordAlone<A extends string>(actor: AuditActor | Caller, input: AuditInputOf<A>): Promise<string> {
+  recordAlone(actor: AuditActor | Caller, input: AuditInput): Promise<string> {
     // A read's event is committed by the group commit anyway: no transaction of its own to open. Awaited here,
     // not deferred: denials and exports must be stored before their answer starts.
     if (kindOf(input.action) === 'read') {
@@ -152,7 +152,7 @@ export class AuditService implements OnApplicationShutdown {
   }
 
   /** The row's values, each made storable (audit-sanitize.ts): nothing a client sent can make the insert fail. */
-  private values<A extends string>(id: string, actor: AuditActor | Caller, input: AuditInputOf<A>): EventValues {
+  private values(id: string, actor: AuditActor | Caller, input: AuditInput): EventValues {
     const who = 'userId' in actor && 'sessionId' in actor ? actorOf(actor as Caller) : (actor as AuditActor);
     const name = (value: string | null | undefined) => auditText(value, AUDIT_TEXT_LIMITS.name);
     return {

@@ -29,7 +29,7 @@ const loginActor = (meta: RequestMeta, user: LoginUser | undefined) => ({
   organisationId: user?.organisationId,
 });
 const throttledEvent = (retryAfter: number) => ({
-  action: 'auth.login_failed',
+  action: 'auth.login_failed' as const,
   resourceType: 'session',
   outcome: 'denied' as const,
   details: { reason: 'throttled', retryAfter },

@@ -251,7 +251,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private auditOf(recipientId: string) {
-    return { action: 'live.subscribe', resourceType: 'recipient', resourceId: recipientId, recipientId };
+    return { action: 'live.subscribe' as const, resourceType: 'recipient', resourceId: recipientId, recipientId };
   }
 
   unsubscribe(socket: LiveSocket, recipientId: string): void {

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AccessService, NoteVisibility, type ResolvedAccess } from '#libs/access/index.js';
 import { AuditService } from '#libs/audit/index.js';
 import { LiveOutbox } from '#libs/outbox/index.js';
-import type { FieldGroup } from '#libs/contracts/index.js';
+import type { AuditActionName, FieldGroup } from '#libs/contracts/index.js';
 import {
   AppError,
   type Caller,
@@ -332,7 +332,7 @@ export class NotesService {
     em: EntityManager,
     caller: Caller,
     access: ResolvedAccess,
-    action: string,
+    action: AuditActionName,
     recipientId: string,
     event: { resourceId?: string | null; recipientIds?: string[]; notes?: { sensitivity: string }[]; details?: Record<string, unknown> },
   ): Promise<string> {

@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { type AccessColumns, AccessService, asValidationError, type RecipientAbility, type ResolvedAccess } from '#libs/access/index.js';
 import { AuditService } from '#libs/audit/index.js';
 import { LiveOutbox } from '#libs/outbox/index.js';
-import { FIELD_GROUPS, type FieldGroup, RECIPIENT_IMMUTABLE_FIELDS, type RecipientField } from '#libs/contracts/index.js';
+import { type AuditActionName, FIELD_GROUPS, type FieldGroup, RECIPIENT_IMMUTABLE_FIELDS, type RecipientField } from '#libs/contracts/index.js';
 import {
   AppError,
   SqlParams,
@@ -227,7 +227,7 @@ export class RecipientsService {
   }
 
   /** The event of a read of one recipient: its field groups, the legal basis and grant(s) the access rests on. */
-  recordRead(em: EntityManager, caller: Caller, action: string, id: string, access: ResolvedAccess, details?: Record<string, unknown>) {
+  recordRead(em: EntityManager, caller: Caller, action: AuditActionName, id: string, access: ResolvedAccess, details?: Record<string, unknown>) {
     return this.audit.record(em, caller, {
       action,
       resourceType: 'recipient',
