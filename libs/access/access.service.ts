@@ -144,7 +144,13 @@ export class AccessService {
       const subject = { id: row.id, leadOrganisationId: row.leadOrganisationId, grants: grants.map((g) => ({ ...g, granteeOrganisationId: organisationId })) };
       const { fieldGroups, permissions } = effectiveAccess(ability, subject);
       const canWrite = ability.can('profile.write', recipientSubject(subject));
-      known = { fieldGroups, permissions, writableGroups: canWrite ? fieldGroups : [], canLead: isLead && ability.can('lead', recipientSubject(subject)) };
+      // Shared by every answer of this combination: frozen, so that no caller can change another's answer.
+      known = Object.freeze({
+        fieldGroups: Object.freeze(fieldGroups) as FieldGroup[],
+        permissions: Object.freeze(permissions) as GrantPermission[],
+        writableGroups: Object.freeze(canWrite ? fieldGroups : []) as FieldGroup[],
+        canLead: isLead && ability.can('lead', recipientSubject(subject)),
+      });
       if (this.remembered.size >= MAX_REMEMBERED_COMBINATIONS) this.remembered.clear();
       this.remembered.set(key, known);
     }
