@@ -47,7 +47,7 @@ export class SessionService {
    * deactivation and role changes take effect on the very next request, on every instance.
    */
   async authenticate(token: string, meta: RequestMeta): Promise<Caller & { tokenExpiresAt: number }> {
-    const claims = await this.tokens.verifyAccess(token);
+    const claims = this.tokens.verifyAccess(token);
     const rows: SessionRow[] = await this.dataSource.query(
       `SELECT u.login_id, u.role, u.organisation_id, o.kind, u.active AS user_active, o.active AS org_active,
               s.revoked_at, s.expires_at
