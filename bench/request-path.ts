@@ -229,19 +229,24 @@ async function phase(server: Server, scenario: Scenario, duration: number, postm
 }
 
 /** Round trips per request, as PostgreSQL logs them (log_statement = all, by application), over `n` sequential requests. */
-async function countStatements(owner: pg.Client, logs: string[], api: Server, reqs: () => Req, n: number) {
+async function countStatements(owner: pg.Client, logs: string[], api: Server, reqs: () => Req, n: number, concurrency: number) {
   await owner.query(`ALTER SYSTEM SET log_statement = 'all'`);
   await owner.query(`ALTER SYSTEM SET log_line_prefix = '%a|'`);
   await owner.query('SELECT pg_reload_conf()');
   await sleep(300);
   logs.length = 0;
   const started = Date.now();
-  for (let i = 0; i < n; i++) {
-    const r = reqs();
-    const res = await fetch(`${api.url}${r.path}`, { method: r.method, headers: r.headers, body: r.body });
-    if (!res.ok) throw new Error(`${r.method} ${r.path}: ${res.status}`);
-    await res.arrayBuffer();
-  }
+  let sent = 0;
+  const worker = async () => {
+    while (sent < n) {
+      sent += 1;
+      const r = reqs();
+      const res = await fetch(`${api.url}${r.path}`, { method: r.method, headers: r.headers, body: r.body });
+      if (!res.ok) throw new Error(`${r.method} ${r.path}: ${res.status}`);
+      await res.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = Date.now() - started;
   await sleep(300);
   const lines = logs.splice(0).join('').split('\n');
@@ -307,12 +312,12 @@ async function main(): Promise<void> {
     const chosen = args.has('only') ? all.filter((s) => args.get('only')!.split(',').includes(s.key)) : all;
     const statements: string[] = [];
     for (const server of before ? [api, before] : [api]) {
-      for (const s of all.filter((x) => x.key === 'read' || x.key === 'list')) {
-        const n = 50;
-        const byApp = await countStatements(owner, pgLogs, server, s.next, n);
+      for (const [s, concurrency] of all.filter((x) => x.key === 'read' || x.key === 'list').flatMap((x) => [[x, 1], [x, CONNECTIONS]] as const)) {
+        const n = concurrency === 1 ? 50 : 20 * concurrency;
+        const byApp = await countStatements(owner, pgLogs, server, s.next, n, concurrency);
         const total = [...byApp.values()].reduce((a, b) => a + b, 0);
         const parts = [...byApp].map(([app, c]) => `${app || '?'}: ${(c / n).toFixed(1)}`).join(', ');
-        const label = server === api ? s.label : `${s.label} (before)`;
+        const label = `${s.label}${concurrency === 1 ? ', one at a time' : `, ${concurrency} in flight`}${server === api ? '' : ' (before)'}`;
         statements.push(`| ${label} | ${(total / n).toFixed(1)} | ${parts} |`);
         console.log(`statements per ${label}: ${(total / n).toFixed(1)} (${parts})`);
       }
@@ -397,9 +402,9 @@ async function main(): Promise<void> {
       `|---|---:|---:|---:|---:|---:|---:|${before ? '---:|---:|' : ''}`,
       ...cpuRows,
       '',
-      'Statements per request sent by the API (PostgreSQL log, `log_statement = all`, 50 sequential requests, minus the',
-      'background statements of an idle period as long; by connection: the pool, and the audit group commit, which',
-      'concurrency amortises over many requests):',
+      'Statements per request sent by the API (PostgreSQL log, `log_statement = all`, 50 requests one at a time, then',
+      `${20 * CONNECTIONS} with ${CONNECTIONS} in flight, minus the background statements of an idle period as long; by connection: the pool,`,
+      'and the audit group commit; the session lookup and the group commit are shared by the requests in flight):',
       '',
       '| request | statements | by connection |',
       '|---|---:|---|',
