@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrganisationKind, Role } from '#libs/contracts/index.js';
+import { prepared } from '#libs/database/index.js';
 import { AppError, type Caller, type RequestMeta } from '#libs/platform/index.js';
 import { TokenService } from './token.service.js';
 
@@ -97,10 +98,10 @@ export class SessionService {
         const batch = this.lookups.splice(0, LOOKUP_MAX);
         try {
           const rows: SessionRow[] = await this.dataSource.query(
-            `SELECT s.id, s.user_id, u.login_id, u.role, u.organisation_id, o.kind, u.active AS user_active,
+            prepared(`SELECT s.id, s.user_id, u.login_id, u.role, u.organisation_id, o.kind, u.active AS user_active,
                     o.active AS org_active, s.revoked_at, s.expires_at
                FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
-              WHERE s.id = ANY($1::uuid[])`,
+              WHERE s.id = ANY($1::uuid[])`),
             [[...new Set(batch.map((l) => l.sessionId))]],
           );
           const byId = new Map(rows.map((r) => [r.id, r]));
