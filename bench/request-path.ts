@@ -6,7 +6,7 @@
  *   npm run bench                  # full: 10,000 recipients, 20 s phases, 2 rounds; writes docs/benchmarks.md
  *   npm run bench -- --quick       # 1,000 recipients, 4 s phases, 1 round; prints only (add --write to write)
  *   options: --cpu-prof (profile the API process; summary in the report), --only=<keys: read,list,note,search,audit>,
- *            --duration=<s>, --rounds=<n>, --connections=<n>,
+ *            --duration=<s>, --rounds=<n>, --connections=<n>, --no-count (skip counting statements),
  *            --before=<root of another build> (its dist/apps/api/main.js runs as a fourth server, "before", to
  *            measure a change against the previous build in the same run; the root needs its package.json and a
  *            node_modules, e.g. `git archive HEAD~1 | tar -x -C /tmp/b && ln -s $PWD/node_modules /tmp/b/ && (cd
@@ -311,7 +311,7 @@ async function main(): Promise<void> {
     const all = scenarios(city);
     const chosen = args.has('only') ? all.filter((s) => args.get('only')!.split(',').includes(s.key)) : all;
     const statements: string[] = [];
-    for (const server of before ? [api, before] : [api]) {
+    for (const server of args.has('no-count') ? [] : before ? [api, before] : [api]) {
       for (const [s, concurrency] of all.filter((x) => x.key === 'read' || x.key === 'list').flatMap((x) => [[x, 1], [x, CONNECTIONS]] as const)) {
         const n = concurrency === 1 ? 50 : 20 * concurrency;
         const byApp = await countStatements(owner, pgLogs, server, s.next, n, concurrency);
