@@ -57,9 +57,11 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 async function claims(req: IncomingMessage) {
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   if (!match) throw new HttpError(401);
-  return tokens.verifyAccess(match[1]).catch(() => {
+  try {
+    return tokens.verifyAccess(match[1]);
+  } catch {
     throw new HttpError(401);
-  });
+  }
 }
 
 function body(req: IncomingMessage): Promise<Record<string, string>> {

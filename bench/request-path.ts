@@ -6,13 +6,13 @@
  *   npm run bench                  # full: 10,000 recipients, 20 s phases, 2 rounds; writes docs/benchmarks.md
  *   npm run bench -- --quick       # 1,000 recipients, 4 s phases, 1 round; prints only (add --write to write)
  *   options: --cpu-prof (profile the API process; summary in the report), --only=<keys: read,list,note,search,audit>,
- *            --duration=<s>, --rounds=<n>, --connections=<n>,
+ *            --duration=<s>, --rounds=<n>, --connections=<n>, --no-count (skip counting statements),
  *            --before=<root of another build> (its dist/apps/api/main.js runs as a fourth server, "before", to
  *            measure a change against the previous build in the same run; the root needs its package.json and a
  *            node_modules, e.g. `git archive HEAD~1 | tar -x -C /tmp/b && ln -s $PWD/node_modules /tmp/b/ && (cd
  *            /tmp/b && npx tsc -p tsconfig.build.json)`)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -98,6 +98,31 @@ function peakRss(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim() || 100);
+
+/** CPU time (user + system, its own and its reaped children's) of a process and its parent's pid, in ms. */
+function cpuOf(pid: number | string): { ms: number; ppid: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name: state, ppid, …; utime, stime, cutime, cstime are fields 14–17 of proc(5).
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { ms: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * TICK_MS, ppid: Number(f[1]) };
+}
+
+/** CPU time of the whole PostgreSQL cluster: the postmaster and every backend, live or ended, in ms. */
+function clusterCpu(postmaster: number): number {
+  let ms = cpuOf(postmaster).ms;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const c = cpuOf(entry);
+      if (c.ppid === postmaster) ms += c.ms;
+    } catch {
+      // ended meanwhile: its time is now the postmaster's (children's) time
+    }
+  }
+  return ms;
+}
+
 interface Req {
   method: string;
   path: string;
@@ -169,6 +194,9 @@ function scenarios(city: City): Scenario[] {
 
 interface Phase {
   rps: number;
+  /** CPU ms per answered request: the server process, and the PostgreSQL cluster. */
+  cpu: number;
+  pgCpu: number;
   p50: number;
   p99: number;
   total: number;
@@ -177,30 +205,48 @@ interface Phase {
   timeouts: number;
 }
 
-async function phase(server: Server, scenario: Scenario, duration: number): Promise<Phase> {
+async function phase(server: Server, scenario: Scenario, duration: number, postmaster: number): Promise<Phase> {
+  const cpu0 = cpuOf(server.child.pid!).ms;
+  const pg0 = clusterCpu(postmaster);
   const r = await autocannon({
     url: server.url,
     connections: CONNECTIONS,
     duration,
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, ...scenario.next() }) }],
   });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, errors: r.errors, non2xx: r.non2xx, timeouts: r.timeouts };
+  const answered = Math.max(1, r.requests.total);
+  return {
+    rps: r.requests.average,
+    cpu: (cpuOf(server.child.pid!).ms - cpu0) / answered,
+    pgCpu: (clusterCpu(postmaster) - pg0) / answered,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    total: r.requests.total,
+    errors: r.errors,
+    non2xx: r.non2xx,
+    timeouts: r.timeouts,
+  };
 }
 
 /** Round trips per request, as PostgreSQL logs them (log_statement = all, by application), over `n` sequential requests. */
-async function countStatements(owner: pg.Client, logs: string[], api: Server, reqs: () => Req, n: number) {
+async function countStatements(owner: pg.Client, logs: string[], api: Server, reqs: () => Req, n: number, concurrency: number) {
   await owner.query(`ALTER SYSTEM SET log_statement = 'all'`);
   await owner.query(`ALTER SYSTEM SET log_line_prefix = '%a|'`);
   await owner.query('SELECT pg_reload_conf()');
   await sleep(300);
   logs.length = 0;
   const started = Date.now();
-  for (let i = 0; i < n; i++) {
-    const r = reqs();
-    const res = await fetch(`${api.url}${r.path}`, { method: r.method, headers: r.headers, body: r.body });
-    if (!res.ok) throw new Error(`${r.method} ${r.path}: ${res.status}`);
-    await res.arrayBuffer();
-  }
+  let sent = 0;
+  const worker = async () => {
+    while (sent < n) {
+      sent += 1;
+      const r = reqs();
+      const res = await fetch(`${api.url}${r.path}`, { method: r.method, headers: r.headers, body: r.body });
+      if (!res.ok) throw new Error(`${r.method} ${r.path}: ${res.status}`);
+      await res.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = Date.now() - started;
   await sleep(300);
   const lines = logs.splice(0).join('').split('\n');
@@ -249,6 +295,7 @@ async function main(): Promise<void> {
     const pgVersion = (await owner.query('SHOW server_version')).rows[0].server_version as string;
     console.log(`data: ${Object.entries(city.counts).map(([k, v]) => `${fmt(v)} ${k}`).join(', ')} in ${loadSeconds.toFixed(1)} s`);
     pgLogs.length = 0;
+    const postmaster = Number(readFileSync(join(db.clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 
     const api = await startApi({ DATABASE_URL: db.url, DATABASE_OWNER_URL: db.ownerUrl }, profileDir);
     servers.push(api);
@@ -264,13 +311,13 @@ async function main(): Promise<void> {
     const all = scenarios(city);
     const chosen = args.has('only') ? all.filter((s) => args.get('only')!.split(',').includes(s.key)) : all;
     const statements: string[] = [];
-    for (const server of before ? [api, before] : [api]) {
-      for (const s of all.filter((x) => x.key === 'read' || x.key === 'list')) {
-        const n = 50;
-        const byApp = await countStatements(owner, pgLogs, server, s.next, n);
+    for (const server of args.has('no-count') ? [] : before ? [api, before] : [api]) {
+      for (const [s, concurrency] of all.filter((x) => x.key === 'read' || x.key === 'list').flatMap((x) => [[x, 1], [x, CONNECTIONS]] as const)) {
+        const n = concurrency === 1 ? 50 : 20 * concurrency;
+        const byApp = await countStatements(owner, pgLogs, server, s.next, n, concurrency);
         const total = [...byApp.values()].reduce((a, b) => a + b, 0);
         const parts = [...byApp].map(([app, c]) => `${app || '?'}: ${(c / n).toFixed(1)}`).join(', ');
-        const label = server === api ? s.label : `${s.label} (before)`;
+        const label = `${s.label}${concurrency === 1 ? ', one at a time' : `, ${concurrency} in flight`}${server === api ? '' : ' (before)'}`;
         statements.push(`| ${label} | ${(total / n).toFixed(1)} | ${parts} |`);
         console.log(`statements per ${label}: ${(total / n).toFixed(1)} (${parts})`);
       }
@@ -279,12 +326,13 @@ async function main(): Promise<void> {
     const loadBefore = load();
     console.log(`machine: ${machine()}; Node ${process.version}; PostgreSQL ${pgVersion}; load average before ${loadBefore}`);
     const rows: string[] = [];
+    const cpuRows: string[] = [];
     const beforeRows: string[] = [];
     const problems: string[] = [];
     for (const s of chosen) {
       const order = before ? [api, oneSql, sameWork, before] : [api, oneSql, sameWork];
       const results = new Map<string, Phase[]>(order.map((server) => [server.name, []]));
-      for (const server of order) await phase(server, s, WARMUP);
+      for (const server of order) await phase(server, s, WARMUP, postmaster);
       // Requests cut off at the end of a phase are still being answered: let them drain before the next one.
       const settle = () => sleep(QUICK ? 1000 : 3000);
       await settle();
@@ -292,10 +340,10 @@ async function main(): Promise<void> {
         // Rotate who goes first so that drift on a shared machine favours no one.
         const turn = [...order.slice(round % order.length), ...order.slice(0, round % order.length)];
         for (const server of turn) {
-          const r = await phase(server, s, DURATION);
+          const r = await phase(server, s, DURATION, postmaster);
           await settle();
           results.get(server.name)!.push(r);
-          console.log(`${s.label.padEnd(28)} ${server.name.padEnd(9)} ${fmt(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  (${r.errors} errors, ${r.non2xx} non-2xx, ${r.timeouts} timeouts)`);
+          console.log(`${s.label.padEnd(28)} ${server.name.padEnd(9)} ${fmt(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  CPU/req ${r.cpu.toFixed(2)} ms + PostgreSQL ${r.pgCpu.toFixed(2)} ms  (${r.errors} errors, ${r.non2xx} non-2xx, ${r.timeouts} timeouts)`);
           if (r.errors || r.non2xx || r.timeouts) problems.push(`${s.label} on ${server.name}: ${r.errors} errors, ${r.non2xx} non-2xx, ${r.timeouts} timeouts`);
         }
       }
@@ -303,6 +351,8 @@ async function main(): Promise<void> {
       const cell = (name: string) => `${fmt(mean(name, (p) => p.rps))} | ${mean(name, (p) => p.p50).toFixed(0)} | ${mean(name, (p) => p.p99).toFixed(0)}`;
       const ratio = (name: string) => (mean(api.name, (p) => p.rps) / mean(name, (p) => p.rps)).toFixed(2);
       rows.push(`| ${s.label} | ${cell(api.name)} | ${cell(oneSql.name)} | ${cell(sameWork.name)} | ${ratio(oneSql.name)} | ${ratio(sameWork.name)} |`);
+      const cpu = (name: string) => `${mean(name, (p) => p.cpu).toFixed(2)} | ${mean(name, (p) => p.pgCpu).toFixed(2)}`;
+      cpuRows.push(`| ${s.label} | ${[api, oneSql, sameWork, ...(before ? [before] : [])].map((x) => cpu(x.name)).join(' | ')} |`);
       if (before) {
         beforeRows.push(`| ${s.label} | ${cell(before.name)} | ${cell(api.name)} | ${ratio(before.name)} | ${(mean(before.name, (p) => p.rps) / mean(oneSql.name, (p) => p.rps)).toFixed(2)} → ${ratio(oneSql.name)} |`);
       }
@@ -345,9 +395,16 @@ async function main(): Promise<void> {
       '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...rows,
       '',
-      'Statements per request sent by the API (PostgreSQL log, `log_statement = all`, 50 sequential requests, minus the',
-      'background statements of an idle period as long; by connection: the pool, and the audit group commit, which',
-      'concurrency amortises over many requests):',
+      'CPU time per answered request, in ms (from `/proc`: the server process, and the whole PostgreSQL cluster, which',
+      'also runs the background work of every server started; less sensitive to other load on the machine than req/s):',
+      '',
+      `| request | product | PostgreSQL | one SQL | PostgreSQL | same work | PostgreSQL |${before ? ' before | PostgreSQL |' : ''}`,
+      `|---|---:|---:|---:|---:|---:|---:|${before ? '---:|---:|' : ''}`,
+      ...cpuRows,
+      '',
+      'Statements per request sent by the API (PostgreSQL log, `log_statement = all`, 50 requests one at a time, then',
+      `${20 * CONNECTIONS} with ${CONNECTIONS} in flight, minus the background statements of an idle period as long; by connection: the pool,`,
+      'and the audit group commit; the session lookup and the group commit are shared by the requests in flight):',
       '',
       '| request | statements | by connection |',
       '|---|---:|---|',

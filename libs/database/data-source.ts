@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import { PreparingClient } from './prepared.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions {
@@ -12,6 +13,8 @@ export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions
     poolSize,
     extra: {
       application_name: 'welfare-case-share',
+      // Statements marked by `prepared` run by name (prepared.ts).
+      Client: PreparingClient,
       connectionTimeoutMillis: 5000,
       // Every statement of a request is a page or a record: a few dozen index probes. Starting parallel workers
       // costs more than it saves (measured on list pages, see docs/benchmarks.md), and a per-connection setting

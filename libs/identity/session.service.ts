@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrganisationKind, Role } from '#libs/contracts/index.js';
+import { prepared } from '#libs/database/index.js';
 import { AppError, type Caller, type RequestMeta } from '#libs/platform/index.js';
 import { TokenService } from './token.service.js';
 
@@ -25,6 +26,8 @@ export interface SessionEnded {
 }
 
 interface SessionRow {
+  id: string;
+  user_id: string;
   login_id: string;
   role: Role;
   organisation_id: string;
@@ -35,8 +38,21 @@ interface SessionRow {
   expires_at: Date;
 }
 
+interface Lookup {
+  sessionId: string;
+  userId: string;
+  resolve: (row: SessionRow | undefined) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Most sessions one lookup reads. */
+const LOOKUP_MAX = 500;
+
 @Injectable()
 export class SessionService {
+  private lookups: Lookup[] = [];
+  private looking = false;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tokens: TokenService,
@@ -47,15 +63,8 @@ export class SessionService {
    * deactivation and role changes take effect on the very next request, on every instance.
    */
   async authenticate(token: string, meta: RequestMeta): Promise<Caller & { tokenExpiresAt: number }> {
-    const claims = await this.tokens.verifyAccess(token);
-    const rows: SessionRow[] = await this.dataSource.query(
-      `SELECT u.login_id, u.role, u.organisation_id, o.kind, u.active AS user_active, o.active AS org_active,
-              s.revoked_at, s.expires_at
-         FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
-        WHERE s.id = $1 AND s.user_id = $2`,
-      [claims.sessionId, claims.userId],
-    );
-    const row = rows[0];
+    const claims = this.tokens.verifyAccess(token);
+    const row = await this.lookup(claims.sessionId, claims.userId);
     if (!row || row.revoked_at || !row.user_active || !row.org_active) throw new AppError('SESSION_ENDED');
     return {
       ...meta,
@@ -67,6 +76,46 @@ export class SessionService {
       sessionId: claims.sessionId,
       tokenExpiresAt: claims.expiresAt,
     };
+  }
+
+  /**
+   * The session of the token's claims with its user and organisation, read by a statement sent after the call:
+   * the lookups of every request that arrives while one statement is in flight share the next one (as the audit
+   * log's group commit does), so a busy instance pays one round trip for many requests, and never a cache. Whatever
+   * committed before a request arrived — a logout, a deactivation, a role change on any instance — is seen by it.
+   */
+  private lookup(sessionId: string, userId: string): Promise<SessionRow | undefined> {
+    return new Promise((resolve, reject) => {
+      this.lookups.push({ sessionId: sessionId.toLowerCase(), userId: userId.toLowerCase(), resolve, reject });
+      if (!this.looking) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.looking = true;
+    try {
+      while (this.lookups.length > 0) {
+        const batch = this.lookups.splice(0, LOOKUP_MAX);
+        try {
+          const rows: SessionRow[] = await this.dataSource.query(
+            prepared(`SELECT s.id, s.user_id, u.login_id, u.role, u.organisation_id, o.kind, u.active AS user_active,
+                    o.active AS org_active, s.revoked_at, s.expires_at
+               FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
+              WHERE s.id = ANY($1::uuid[])`),
+            [[...new Set(batch.map((l) => l.sessionId))]],
+          );
+          const byId = new Map(rows.map((r) => [r.id, r]));
+          for (const l of batch) {
+            const row = byId.get(l.sessionId);
+            l.resolve(row?.user_id === l.userId ? row : undefined);
+          }
+        } catch (error) {
+          for (const l of batch) l.reject(error);
+        }
+      }
+    } finally {
+      this.looking = false;
+    }
   }
 
   /** Announces, when the caller's transaction commits, that the user's account changed (ACCOUNT_CHANGED_CHANNEL). */

@@ -1,14 +1,15 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { errors, jwtVerify, SignJWT } from 'jose';
 import { APP_CONFIG, type AppConfig, AppError, isUuid } from '#libs/platform/index.js';
 
 const ISSUER = 'welfare-case-share';
 const AUDIENCE = 'welfare-case-share/api';
-/** The only algorithm accepted: `alg: none` and asymmetric/symmetric confusion are refused by construction. */
-const ALGORITHMS = ['HS256'];
 /** Clock skew tolerated between instances for `iat`: a token issued further in the future was not issued by us. */
-const IAT_SKEW_SECONDS = 60;
+export const IAT_SKEW_SECONDS = 60;
+/** The only header we issue; verification accepts any header whose `alg` is HS256 (see `verifyAccess`). */
+const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 export interface AccessClaims {
   userId: string;
@@ -16,14 +17,33 @@ export interface AccessClaims {
   expiresAt: number;
 }
 
+const invalid = () => new AppError('TOKEN_INVALID');
+
+/** A JSON object from one base64url segment of a token, or TOKEN_INVALID. */
+function segment(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(strictUtf8.decode(Buffer.from(text, 'base64url')));
+  } catch {
+    throw invalid();
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid();
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Access tokens are compact JWS (RFC 7515) with HS256, signed and checked by `node:crypto` on the request's own
+ * thread: an HMAC of a few hundred bytes takes microseconds, where WebCrypto's asynchronous job cost every request a
+ * thread-pool hop (see docs/benchmarks.md, "Request path").
+ */
 @Injectable()
 export class TokenService {
-  private readonly key: Uint8Array;
+  private readonly key: Buffer;
   /** A key of its own (derived from the signing secret) for the pairs kept for a client's retry. */
   private readonly sealKey: Buffer;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.key = new TextEncoder().encode(config.jwtSecret);
+    this.key = Buffer.from(config.jwtSecret!, 'utf8');
     this.sealKey = Buffer.from(hkdfSync('sha256', config.jwtSecret!, 'welfare-case-share', 'refresh-retry', 32));
   }
 
@@ -31,39 +51,56 @@ export class TokenService {
     return this.config.accessTokenTtl;
   }
 
-  signAccess(userId: string, sessionId: string): Promise<string> {
-    return new SignJWT({ sid: sessionId, typ: 'access' })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(userId)
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setIssuedAt()
-      .setJti(randomBytes(12).toString('base64url'))
-      .setExpirationTime(Math.floor(Date.now() / 1000) + this.config.accessTokenTtl)
-      .sign(this.key);
+  private mac(signingInput: string): Buffer {
+    return createHmac('sha256', this.key).update(signingInput, 'ascii').digest();
   }
 
-  async verifyAccess(token: string): Promise<AccessClaims> {
-    try {
-      const { payload } = await jwtVerify(token, this.key, {
-        algorithms: ALGORITHMS,
-        issuer: ISSUER,
-        audience: AUDIENCE,
-        requiredClaims: ['sub', 'exp', 'iat'],
-      });
-      // A validly signed token still names a session and a user the database can look up, or it is no token of ours.
-      if (payload.typ !== 'access' || !isUuid(payload.sid) || !isUuid(payload.sub)) {
-        throw new AppError('TOKEN_INVALID');
-      }
-      if (typeof payload.iat !== 'number' || payload.iat > Date.now() / 1000 + IAT_SKEW_SECONDS) {
-        throw new AppError('TOKEN_INVALID', { message: 'The access token was issued in the future' });
-      }
-      return { userId: payload.sub as string, sessionId: payload.sid as string, expiresAt: payload.exp! * 1000 };
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      if (error instanceof errors.JWTExpired) throw new AppError('TOKEN_EXPIRED');
-      throw new AppError('TOKEN_INVALID');
+  signAccess(userId: string, sessionId: string): Promise<string> {
+    const iat = Math.floor(Date.now() / 1000);
+    const claims = {
+      sid: sessionId,
+      typ: 'access',
+      sub: userId,
+      iss: ISSUER,
+      aud: AUDIENCE,
+      iat,
+      jti: randomBytes(12).toString('base64url'),
+      exp: iat + this.config.accessTokenTtl,
+    };
+    const input = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    return Promise.resolve(`${input}.${this.mac(input).toString('base64url')}`);
+  }
+
+  /**
+   * The claims of a token we issued, or TOKEN_INVALID / TOKEN_EXPIRED. The signature is checked before anything of the
+   * token is parsed; then, as a JWT library would: `alg` is HS256 and nothing else (`none` and algorithm confusion
+   * are refused by construction), no critical extension, issuer and audience ours, `sub`, `exp` and `iat` present
+   * and numeric, `nbf` if present passed, `exp` not passed; and ours: `typ` access, `sub` and `sid` UUIDs (a validly
+   * signed token still names a session and a user the database can look up), `iat` not beyond the clock skew.
+   */
+  verifyAccess(token: string): AccessClaims {
+    const parts = token.split('.');
+    if (parts.length !== 3 || !parts.every((p) => BASE64URL.test(p))) throw invalid();
+    const [header, payload, signature] = parts;
+    const expected = this.mac(`${header}.${payload}`);
+    const given = Buffer.from(signature, 'base64url');
+    // Only the canonical spelling of the signature: one token, one string.
+    if (given.length !== expected.length || given.toString('base64url') !== signature || !timingSafeEqual(given, expected)) {
+      throw invalid();
     }
+    const h = segment(header);
+    if (h.alg !== 'HS256' || 'crit' in h || 'b64' in h) throw invalid();
+    const c = segment(payload);
+    const now = Math.floor(Date.now() / 1000);
+    const audience = Array.isArray(c.aud) ? c.aud.includes(AUDIENCE) : c.aud === AUDIENCE;
+    if (c.iss !== ISSUER || !audience || typeof c.exp !== 'number' || typeof c.iat !== 'number') throw invalid();
+    if (c.nbf !== undefined && (typeof c.nbf !== 'number' || c.nbf > now)) throw invalid();
+    if (c.exp <= now) throw new AppError('TOKEN_EXPIRED');
+    if (c.typ !== 'access' || !isUuid(c.sid) || !isUuid(c.sub)) throw invalid();
+    if (c.iat > Date.now() / 1000 + IAT_SKEW_SECONDS) {
+      throw new AppError('TOKEN_INVALID', { message: 'The access token was issued in the future' });
+    }
+    return { userId: c.sub as string, sessionId: c.sid as string, expiresAt: c.exp * 1000 };
   }
 
   /** Refresh tokens are opaque random strings; only their SHA-256 is stored. */
