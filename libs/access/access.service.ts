@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createMongoAbility } from '@casl/ability';
 import type { EntityManager } from 'typeorm';
 import { CASE_ROLES, type FieldGroup, type GrantPermission } from '#libs/contracts/index.js';
+import { prepared } from '#libs/database/index.js';
 import type { SqlParams } from '#libs/platform/index.js';
 import {
   type AccessWho,
@@ -170,9 +171,9 @@ export class AccessService {
     const answers = new Map<string, ResolvedAccess>();
     if (pairs.length === 0) return answers;
     const rows: (AccessColumns & { organisationId: string })[] = await em.query(
-      `SELECT p.organisation_id AS "organisationId", r.id, ${this.accessColumnsSql('r', 'p.organisation_id')}
+      prepared(`SELECT p.organisation_id AS "organisationId", r.id, ${this.accessColumnsSql('r', 'p.organisation_id')}
          FROM unnest($1::uuid[], $2::uuid[]) AS p(organisation_id, recipient_id)
-         JOIN recipients r ON r.id = p.recipient_id`,
+         JOIN recipients r ON r.id = p.recipient_id`),
       [pairs.map((p) => p.organisationId), pairs.map((p) => p.recipientId)],
     );
     for (const row of rows) answers.set(pairKey(row.organisationId, row.id), this.accessOf(row.organisationId, row));

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type AuditActionKind, auditActionKind } from '#libs/contracts/index.js';
+import { prepared } from '#libs/database/index.js';
 import type { AppConfig, Caller } from '#libs/platform/index.js';
 import { APP_CONFIG, uuidv7 } from '#libs/platform/index.js';
 import type { AuditActor, AuditInput } from './audit-event.js';
@@ -126,7 +127,7 @@ export class AuditService implements OnApplicationShutdown {
       return id;
     }
     // In the caller's transaction, queued for the sealer, which seals it shortly after the commit.
-    await em.query(INSERT_CHANGE, COLUMNS.map((column) => values[column]));
+    await em.query(prepared(INSERT_CHANGE), COLUMNS.map((column) => values[column]));
     this.sealer.wake();
     return id;
   }
@@ -233,7 +234,7 @@ export class AuditService implements OnApplicationShutdown {
       // and cost no queue insert, delete or second read. Three round trips: lock and last seal; the events; the
       // seals and the commit.
       const { last } = await beginSealing(c);
-      const inserted = await c.query<EventRow>(INSERT_READS, arrays);
+      const inserted = await c.query<EventRow>({ name: 'audit_insert_reads', text: INSERT_READS, values: arrays });
       await c.query(`${insertSealsSql(sealEvents(last, inserted.rows))}; COMMIT`);
     } catch (error) {
       await c?.query('ROLLBACK').catch(() => undefined);

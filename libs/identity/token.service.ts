@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig, AppError, isUuid } from '#libs/platform/ind
 const ISSUER = 'welfare-case-share';
 const AUDIENCE = 'welfare-case-share/api';
 /** Clock skew tolerated between instances for `iat`: a token issued further in the future was not issued by us. */
-export const IAT_SKEW_SECONDS = 60;
+const IAT_SKEW_SECONDS = 60;
 /** The only header we issue; verification accepts any header whose `alg` is HS256 (see `verifyAccess`). */
 const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 const BASE64URL = /^[A-Za-z0-9_-]+$/;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { LiveEventType, LiveGrantSummary } from '#libs/contracts/index.js';
+import { prepared } from '#libs/database/index.js';
 
 /** Written by the writer's transaction (delivered on its commit): wakes the sequencer on every instance. */
 export const LIVE_NEW_CHANNEL = 'live_new';
@@ -32,9 +33,9 @@ export class LiveOutbox {
     // One round trip: the row, and the wake-up delivered when the transaction commits (PostgreSQL folds identical
     // notifications of one transaction into one).
     await em.query(
-      `WITH e AS (INSERT INTO live_events (recipient_id, organisation_ids, type, payload, actor_organisation_id)
+      prepared(`WITH e AS (INSERT INTO live_events (recipient_id, organisation_ids, type, payload, actor_organisation_id)
                   VALUES ($1, $2::uuid[], $3, $4::jsonb, $5) RETURNING 1)
-       SELECT pg_notify('${LIVE_NEW_CHANNEL}', '') FROM e`,
+       SELECT pg_notify('${LIVE_NEW_CHANNEL}', '') FROM e`),
       [
         event.recipientId,
         event.organisationIds ?? [],

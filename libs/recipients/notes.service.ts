@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AccessService, NoteVisibility, type ResolvedAccess } from '#libs/access/index.js';
 import { AuditService } from '#libs/audit/index.js';
+import { prepared } from '#libs/database/index.js';
 import { LiveOutbox } from '#libs/outbox/index.js';
 import type { AuditActionName, FieldGroup } from '#libs/contracts/index.js';
 import {
@@ -168,6 +169,7 @@ export class NotesService {
            counterpart, title, body, sensitivity)
          VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7, $8, $9, $10)`,
         params,
+        true,
       ))!;
       await this.auditNote(em, caller, na.access, 'note.create', recipientId, {
         resourceId: id,
@@ -250,6 +252,7 @@ export class NotesService {
            retract_reason = $3, version = version + 1, updated_at = date_trunc('milliseconds', clock_timestamp())
          WHERE id = $1`,
         new SqlParams([noteId, caller.userId, reason]),
+        true,
       ))!;
       await this.auditNote(em, caller, na.access, 'note.retract', recipientId, { resourceId: noteId });
       await this.publish(em, caller, 'note.updated', recipientId, noteId);
@@ -302,7 +305,7 @@ export class NotesService {
   /**
    * One statement for a note's change and the revision it leaves: `change` is the INSERT or UPDATE of case_notes
    * (without RETURNING), and every version the note has is copied as it was written. The note as it is now, or
-   * undefined when the change touched no row.
+   * undefined when the change touched no row. `fixed`: the text never changes (create, retract), so it is prepared.
    */
   private async writeWithRevision(
     em: EntityManager,
@@ -310,17 +313,16 @@ export class NotesService {
     kind: 'create' | 'update' | 'retract',
     change: string,
     params: SqlParams,
+    fixed = false,
   ): Promise<NoteRow | undefined> {
-    const rows: NoteRow[] = await em.query(
-      `WITH n AS (${change} RETURNING *),
+    const sql = `WITH n AS (${change} RETURNING *),
             v AS (INSERT INTO case_note_revisions (note_id, version, occurred_at, contact_type, counterpart, title, body,
                     sensitivity, retracted_at, retract_reason, written_by, written_by_organisation_id, change)
                   SELECT id, version, occurred_at, contact_type, counterpart, title, body, sensitivity, retracted_at,
                          retract_reason, ${params.add(caller.userId)}::uuid, ${params.add(caller.organisationId)}::uuid, ${params.add(kind)}
                     FROM n)
-       SELECT ${NOTE_COLUMNS('n')} FROM n`,
-      params.values,
-    );
+       SELECT ${NOTE_COLUMNS('n')} FROM n`;
+    const rows: NoteRow[] = await em.query(fixed ? prepared(sql) : sql, params.values);
     return rows[0];
   }
 

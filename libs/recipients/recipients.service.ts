@@ -6,6 +6,7 @@ import { type AccessColumns, AccessService, asValidationError, type RecipientAbi
 import { AuditService } from '#libs/audit/index.js';
 import { LiveOutbox } from '#libs/outbox/index.js';
 import { type AuditActionName, FIELD_GROUPS, type FieldGroup, RECIPIENT_IMMUTABLE_FIELDS, type RecipientField } from '#libs/contracts/index.js';
+import { prepared } from '#libs/database/index.js';
 import {
   AppError,
   SqlParams,
@@ -197,7 +198,7 @@ export class RecipientsService {
    */
   private async load(em: EntityManager, caller: Caller, id: string) {
     const [row]: (RecipientRow & AccessColumns)[] = await em.query(
-      `SELECT ${RECIPIENT_SELECT}, ${this.access.accessColumnsSql('r', '$2')} FROM recipients r WHERE r.id = $1`,
+      prepared(`SELECT ${RECIPIENT_SELECT}, ${this.access.accessColumnsSql('r', '$2')} FROM recipients r WHERE r.id = $1`),
       [id, caller.organisationId],
     );
     if (!row) throw notFound();
