@@ -18,10 +18,10 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../apps/api/create-app.js';
-import { EVENT_COLUMNS, type EventRow, sealEvents } from '../libs/audit/index.js';
+import { EVENT_COLUMNS, type EventRow, sealEvents } from '#libs/audit/index.js';
 import { startTestCluster } from '#libs/database/testing/index.js';
-import { TokenService } from '../libs/identity/index.js';
-import { createLogger, loadConfig, uuidv7 } from '../libs/platform/index.js';
+import { TokenService } from '#libs/identity/index.js';
+import { createLogger, loadConfig, uuidv7 } from '#libs/platform/index.js';
 
 const arg = (name: string, fallback: number) => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));

@@ -13,10 +13,9 @@ import { Worker } from 'node:worker_threads';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { Server } from 'socket.io';
 import type { DataSource } from 'typeorm';
-import { createTestDatabase } from '#libs/database/testing/index.js';
-import { startTestCluster } from '#libs/database/testing/index.js';
+import { createTestDatabase, startTestCluster } from '#libs/database/testing/index.js';
 import { TokenService } from '#libs/identity/index.js';
-import { createLogger, loadConfig, uuidv7 } from '../libs/platform/index.js';
+import { createLogger, loadConfig, uuidv7 } from '#libs/platform/index.js';
 import { createApp } from '../apps/api/create-app.js';
 import type { ClientSpec } from './live-fanout-clients.js';
 
@@ -88,6 +87,9 @@ interface Result {
   /** Latency counted from the commit (the POST's answer) rather than from the request. */
   p50FromCommit: number;
   p99FromCommit: number;
+  /** Notes sent per second: the writers post the next note when the last one is answered, so a faster write path
+   * loads the fan-out at a higher rate (compare latencies at similar rates). */
+  perSecond: number;
 }
 
 /** Matches receipts to sends: latency for each expected (event, socket), missed ones, deliveries to the wrong sockets. */
@@ -140,6 +142,7 @@ function score(
     max: r(latencies[latencies.length - 1] ?? NaN),
     p50FromCommit: r(percentile(fromCommit, 50)),
     p99FromCommit: r(percentile(fromCommit, 99)),
+    perSecond: r(sent.length / ((Math.max(...sent.map((x) => x.at)) - Math.min(...sent.map((x) => x.at))) / 1000 || Infinity)),
   };
 }
 

@@ -16,9 +16,9 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../apps/api/create-app.js';
 import { startTestCluster } from '#libs/database/testing/index.js';
-import { TokenService } from '../libs/identity/index.js';
-import { createLogger, loadConfig, uuidv7 } from '../libs/platform/index.js';
-import { kanaSortKey, recipientSearchKey } from '../libs/japanese-names/index.js';
+import { TokenService } from '#libs/identity/index.js';
+import { createLogger, loadConfig, uuidv7 } from '#libs/platform/index.js';
+import { kanaSortKey, recipientSearchKey } from '#libs/japanese-names/index.js';
 
 const RECIPIENTS = Number(process.argv[2] ?? 100_000);
 const ROUNDS = Number(process.argv[3] ?? 100);
@@ -140,9 +140,9 @@ async function main() {
 
     if (process.env.EXPLAIN) {
       // The list query as RecipientsService builds it (access branches + name filter), with its plan and timings.
-      const { AccessService } = await import('../libs/access/index.js');
-      const { SqlParams } = await import('../libs/platform/index.js');
-      const { nameSearchSql, searchQueryKey } = await import('../libs/japanese-names/index.js');
+      const { AccessService } = await import('#libs/access/index.js');
+      const { SqlParams } = await import('#libs/platform/index.js');
+      const { nameSearchSql, searchQueryKey } = await import('#libs/japanese-names/index.js');
       const access = app.get(AccessService);
       for (const [who, org] of [['lead', leads[1].org], ['partner', partner.org]] as const) {
         for (const q of process.env.EXPLAIN.split(',')) {

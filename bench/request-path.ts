@@ -8,7 +8,8 @@
  *   options: --cpu-prof (profile the API process; summary in the report), --only=<keys: read,list,note,search,audit>,
  *            --duration=<s>, --rounds=<n>, --connections=<n>, --no-count (skip counting statements),
  *            --before=<root of another build> (its dist/apps/api/main.js runs as a fourth server, "before", to
- *            measure a change against the previous build in the same run; the root needs its package.json and a
+ *            measure a change against the previous build in the same run; --before-label=<words> names it in the
+ *            report; the root needs its package.json and a
  *            node_modules, e.g. `git archive HEAD~1 | tar -x -C /tmp/b && ln -s $PWD/node_modules /tmp/b/ && (cd
  *            /tmp/b && npx tsc -p tsconfig.build.json)`)
  */
@@ -412,7 +413,7 @@ async function main(): Promise<void> {
       ...(before
         ? [
             '',
-            `Against the build in \`${args.get('before')}\` ("before"), same run:`,
+            `Against ${args.get('before-label') ?? `the build in \`${args.get('before')}\``} ("before"), same run:`,
             '',
             '| request | before req/s | p50 | p99 | after req/s | p50 | p99 | after / before | product / one SQL, before → after |',
             '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
