@@ -1,5 +1,6 @@
 import { FIELD_GROUPS, type FieldGroup, GRANT_PERMISSIONS, type GrantPermission, type LiveGrantSummary } from '#libs/contracts/index.js';
-import type { LiveNote, LiveReadAccess } from './live-access.js';
+import type { ResolvedAccess } from '#libs/access/index.js';
+import type { LiveNote } from './live-access.js';
 import { grantMessage, isGrantEvent, noteIdsOf, projectLiveEvent, type StoredLiveEvent } from './live-projection.js';
 
 const ORG = '0193a7c4-5b6e-7f00-8a00-00000000000a';
@@ -9,13 +10,21 @@ const NOTE_ID = '0193a7c4-5b6e-7f00-8a00-0000000000f1';
 const base = { seq: 42, recipientId: RECIPIENT, organisationIds: [], at: '2026-11-27T09:00:00.000Z', actorOrganisationId: OTHER_ORG };
 const envelope = { seq: 42, recipientId: RECIPIENT, at: '2026-11-27T09:00:00.000Z', actorOrganisationId: OTHER_ORG };
 
-const lead: LiveReadAccess = { lead: true, fieldGroups: FIELD_GROUPS, permissions: GRANT_PERMISSIONS, changesAt: null };
-const partner = (fieldGroups: FieldGroup[], permissions: GrantPermission[] = []): LiveReadAccess => ({
-  lead: false,
+/** The access authority's answer for a visible recipient (only what projection reads differs between the two). */
+const answer = (isLead: boolean, fieldGroups: FieldGroup[], permissions: GrantPermission[]): ResolvedAccess => ({
+  visible: true,
+  isLead,
+  leadOrganisationId: isLead ? ORG : OTHER_ORG,
   fieldGroups,
   permissions,
+  grantIds: isLead ? [] : ['0193a7c4-5b6e-7f00-8a00-0000000000d0'],
+  legalBasis: isLead ? 'lead_organisation' : 'consent',
+  writableGroups: isLead ? fieldGroups : [],
+  canLead: isLead,
   changesAt: null,
 });
+const lead = answer(true, [...FIELD_GROUPS], [...GRANT_PERMISSIONS]);
+const partner = (fieldGroups: FieldGroup[], permissions: GrantPermission[] = []) => answer(false, fieldGroups, permissions);
 
 const updated = (changedFields: string[]): StoredLiveEvent => ({
   ...base,

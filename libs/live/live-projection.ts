@@ -1,5 +1,6 @@
 import type { FieldGroup, LiveEnvelope, LiveGrantSummary } from '#libs/contracts/index.js';
-import { type LiveNote, type LiveReadAccess, mayReadNote } from './live-access.js';
+import type { ResolvedAccess } from '#libs/access/index.js';
+import { type LiveNote, mayReadNote } from './live-access.js';
 import type { LiveMessage } from './live-socket.js';
 import { fieldGroupOf } from './recipient-field-groups.js';
 
@@ -45,7 +46,7 @@ export const grantMessage = (event: StoredGrantEvent) =>
 export function projectLiveEvent(
   event: StoredLiveEvent,
   organisationId: string,
-  access: LiveReadAccess,
+  access: ResolvedAccess,
   notes: ReadonlyMap<string, LiveNote>,
 ): LiveMessage | null {
   switch (event.type) {
@@ -53,7 +54,7 @@ export function projectLiveEvent(
       const readable = new Set<FieldGroup>(access.fieldGroups);
       const changedFields = event.payload.changedFields.filter((field) => {
         const group = fieldGroupOf(field);
-        return group !== undefined && (access.lead || readable.has(group));
+        return group !== undefined && (access.isLead || readable.has(group));
       });
       // Nothing it may read changed: the receiver learns nothing, not even that something changed.
       if (changedFields.length === 0) return null;

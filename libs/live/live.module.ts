@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Module, type Type } from '@nestjs/common';
 import { AccessModule } from '#libs/access/index.js';
 import { IdentityModule } from '#libs/identity/index.js';
-import { AuthorityLiveAccess, LIVE_ACCESS, LIVE_NOTES, type LiveNoteSource } from './live-access.js';
+import { LIVE_NOTES, type LiveNoteSource } from './live-access.js';
 import { LiveGateway } from './live.gateway.js';
 import { DEFAULT_LIVE_OPTIONS, LIVE_OPTIONS, type LiveOptions } from './live.options.js';
 import { LiveService } from './live.service.js';
@@ -24,7 +24,6 @@ export class LiveModule {
         LiveService,
         LiveGateway,
         { provide: LIVE_OPTIONS, useValue: { ...DEFAULT_LIVE_OPTIONS, ...options.options } },
-        { provide: LIVE_ACCESS, useClass: AuthorityLiveAccess },
         ...(options.notes ? [{ provide: LIVE_NOTES, useClass: options.notes }] : []),
       ],
       exports: [LiveService],

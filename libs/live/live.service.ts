@@ -6,17 +6,9 @@ import { CASE_ROLES } from '#libs/contracts/index.js';
 import { ACCOUNT_CHANGED_CHANNEL, SESSION_ENDED_CHANNEL } from '#libs/identity/index.js';
 import { AuditService } from '#libs/audit/index.js';
 import { APP_CONFIG, type AppConfig, type Caller, LOGGER, uuidv7 } from '#libs/platform/index.js';
+import { AccessService, pairKey, type ResolvedAccess } from '#libs/access/index.js';
 import { AccessExpiry } from './access-expiry.js';
-import {
-  LIVE_ACCESS,
-  LIVE_NOTES,
-  type LiveAccessPolicy,
-  type LiveNote,
-  type LiveNoteSource,
-  type LivePair,
-  type LiveReadAccess,
-  pairKey,
-} from './live-access.js';
+import { LIVE_NOTES, type LiveNote, type LiveNoteSource, type LivePair } from './live-access.js';
 import { LIVE_NEW_CHANNEL, LIVE_SEQ_CHANNEL } from '#libs/outbox/index.js';
 import { grantMessage, isGrantEvent, noteIdsOf, projectLiveEvent, type StoredLiveEvent } from './live-projection.js';
 import { LiveSequencer } from './live-sequencer.js';
@@ -91,7 +83,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(LIVE_OPTIONS) readonly options: LiveOptions,
-    @Inject(LIVE_ACCESS) private readonly access: LiveAccessPolicy,
+    private readonly access: AccessService,
     private readonly audit: AuditService,
     @Optional() @Inject(LIVE_NOTES) private readonly notes?: LiveNoteSource,
   ) {
@@ -101,7 +93,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
       (pair) => pairKey(pair.organisationId, pair.recipientId),
       {
         inTurn: (fn) => this.exclusive(fn),
-        readAccess: (pairs) => this.access.readAccess(pairs),
+        readAccess: (pairs) => this.readAccess(pairs),
         evict: (pair) => this.evict(pair.organisationId, pair.recipientId),
       },
       logger,
@@ -258,8 +250,18 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     this.leave(socket, recipientId);
   }
 
-  private async readOne(pair: LivePair): Promise<LiveReadAccess | null> {
-    const answers = await this.access.readAccess([pair]);
+  /**
+   * The access authority's answers for the pairs, keyed by `pairKey`, keeping only the pairs that may read: a missing
+   * key means "may not read this recipient" (treated like 404, and a subscription is evicted).
+   */
+  private async readAccess(pairs: readonly LivePair[]): Promise<Map<string, ResolvedAccess>> {
+    const answers = await this.access.readAccess(this.dataSource.manager, pairs);
+    for (const [key, answer] of answers) if (!answer.visible) answers.delete(key);
+    return answers;
+  }
+
+  private async readOne(pair: LivePair): Promise<ResolvedAccess | null> {
+    const answers = await this.readAccess([pair]);
     return answers.get(pairKey(pair.organisationId, pair.recipientId)) ?? null;
   }
 
@@ -301,7 +303,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Replays (since, through] to one socket under the access it has now; returns the new cursor. */
   private async replay(
     socket: LiveSocket,
-    access: LiveReadAccess,
+    access: ResolvedAccess,
     recipientId: string,
     since: number,
     through: number,
@@ -374,7 +376,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
     const [access, notes] = await Promise.all([
-      pairs.size > 0 ? this.access.readAccess([...pairs.values()]) : new Map<string, LiveReadAccess | null>(),
+      pairs.size > 0 ? this.readAccess([...pairs.values()]) : new Map<string, ResolvedAccess>(),
       this.loadNotes(events.filter((e) => this.subs.has(e.recipientId))),
     ]);
     // From here on, synchronous: no subscribe can interleave, so the room membership is the one the access was read for.
@@ -396,7 +398,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private deliver(
     event: StoredLiveEvent,
-    access: Map<string, LiveReadAccess | null>,
+    access: Map<string, ResolvedAccess>,
     notes: Map<string, LiveNote>,
   ): void {
     const nsp = this.nsp;
