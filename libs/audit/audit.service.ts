@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { type AuditActionKind, auditActionKind } from '#libs/contracts/index.js';
 import { prepared } from '#libs/database/index.js';
 import type { AppConfig, Caller } from '#libs/platform/index.js';
-import { APP_CONFIG, uuidv7 } from '#libs/platform/index.js';
+import { APP_CONFIG, GroupRunner, uuidv7 } from '#libs/platform/index.js';
 import type { AuditActor, AuditInput } from './audit-event.js';
 import { beginSealing, EVENT_COLUMNS, type EventRow, insertSealsSql, sealEvents } from './audit-chain.js';
 import { deferToResponse } from './audit-context.js';
@@ -80,12 +80,6 @@ const arrayLiteral = (values: (string | null)[] | null) => (values === null ? nu
 /** Most events one group commit writes. */
 const GROUP_MAX = 500;
 
-interface Pending {
-  values: EventValues;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
 /**
  * The one way anything writes to the audit log. The action's kind (libs/contracts/audit-actions.ts) decides how.
  *
@@ -99,8 +93,7 @@ interface Pending {
 @Injectable()
 export class AuditService implements OnApplicationShutdown {
   private readonly skipReads: boolean;
-  private queue: Pending[] = [];
-  private flushing = false;
+  private readonly commits = new GroupRunner((rows: EventValues[]) => this.commitMany(rows), GROUP_MAX);
   private closed = false;
   /**
    * The group commit's own connection, outside the pool: requests waiting for their read's event hold pool
@@ -134,7 +127,7 @@ export class AuditService implements OnApplicationShutdown {
 
   /** After the server has closed (requests in flight finished): the last group commit completes, then the connection ends. */
   async onApplicationShutdown(): Promise<void> {
-    while (this.flushing) await new Promise((resolve) => setTimeout(resolve, 5));
+    await this.commits.idle();
     this.closed = true;
     const client = this.client;
     this.client = undefined;
@@ -178,38 +171,31 @@ export class AuditService implements OnApplicationShutdown {
 
   private groupCommit(values: EventValues): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The audit log is closed: the application is shutting down'));
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ values, resolve, reject });
-      if (!this.flushing) void this.flush();
-    });
+    return this.commits.submit(values);
   }
 
   /**
-   * No timer: while one commit is in flight the next batch gathers, so batches grow exactly when load does.
-   * A batch the database refuses for a value (a data exception or a constraint) is retried row by row, so that
-   * one bad row fails only its own request (every value is sanitized first, so this should never happen). Any
-   * other failure (connection, permission) fails the batch: retrying row by row would only fail slower.
+   * One group commit (GroupRunner: the reads that arrive while one commit is in flight form the next, so batches grow
+   * exactly when load does). A batch the database refuses for a value (a data exception or a constraint) is retried
+   * row by row, so that one bad row fails only its own request (every value is sanitized first, so this should never
+   * happen). Any other failure (connection, permission) fails the batch: retrying row by row would only fail slower.
    */
-  private async flush(): Promise<void> {
-    this.flushing = true;
+  private async commitMany(rows: EventValues[]): Promise<PromiseSettledResult<void>[]> {
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, GROUP_MAX);
-        try {
-          await this.insertMany(batch.map((p) => p.values));
-          for (const p of batch) p.resolve();
-        } catch (error) {
-          if (batch.length === 1 || !isRowError(error)) {
-            for (const p of batch) p.reject(error);
-            continue;
-          }
-          for (const p of batch) {
-            await this.insertMany([p.values]).then(p.resolve, p.reject);
-          }
-        }
+      await this.insertMany(rows);
+      return rows.map(() => ({ status: 'fulfilled', value: undefined }));
+    } catch (error) {
+      if (rows.length === 1 || !isRowError(error)) throw error;
+      const outcomes: PromiseSettledResult<void>[] = [];
+      for (const row of rows) {
+        outcomes.push(
+          await this.insertMany([row]).then(
+            () => ({ status: 'fulfilled', value: undefined }) as const,
+            (reason: unknown) => ({ status: 'rejected', reason }) as const,
+          ),
+        );
       }
-    } finally {
-      this.flushing = false;
+      return outcomes;
     }
   }
 

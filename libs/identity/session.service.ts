@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrganisationKind, Role } from '#libs/contracts/index.js';
 import { prepared } from '#libs/database/index.js';
-import { AppError, type Caller, type RequestMeta } from '#libs/platform/index.js';
+import { AppError, type Caller, GroupRunner, type RequestMeta } from '#libs/platform/index.js';
 import { TokenService } from './token.service.js';
 
 /** Channel on which ended sessions are announced to every instance (live sockets are closed on it). */
@@ -38,20 +38,12 @@ interface SessionRow {
   expires_at: Date;
 }
 
-interface Lookup {
-  sessionId: string;
-  userId: string;
-  resolve: (row: SessionRow | undefined) => void;
-  reject: (error: unknown) => void;
-}
-
 /** Most sessions one lookup reads. */
 const LOOKUP_MAX = 500;
 
 @Injectable()
 export class SessionService {
-  private lookups: Lookup[] = [];
-  private looking = false;
+  private readonly lookups = new GroupRunner((claims: { sessionId: string; userId: string }[]) => this.lookupMany(claims), LOOKUP_MAX);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -85,37 +77,22 @@ export class SessionService {
    * committed before a request arrived — a logout, a deactivation, a role change on any instance — is seen by it.
    */
   private lookup(sessionId: string, userId: string): Promise<SessionRow | undefined> {
-    return new Promise((resolve, reject) => {
-      this.lookups.push({ sessionId: sessionId.toLowerCase(), userId: userId.toLowerCase(), resolve, reject });
-      if (!this.looking) void this.drain();
-    });
+    return this.lookups.submit({ sessionId: sessionId.toLowerCase(), userId: userId.toLowerCase() });
   }
 
-  private async drain(): Promise<void> {
-    this.looking = true;
-    try {
-      while (this.lookups.length > 0) {
-        const batch = this.lookups.splice(0, LOOKUP_MAX);
-        try {
-          const rows: SessionRow[] = await this.dataSource.query(
-            prepared(`SELECT s.id, s.user_id, u.login_id, u.role, u.organisation_id, o.kind, u.active AS user_active,
-                    o.active AS org_active, s.revoked_at, s.expires_at
-               FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
-              WHERE s.id = ANY($1::uuid[])`),
-            [[...new Set(batch.map((l) => l.sessionId))]],
-          );
-          const byId = new Map(rows.map((r) => [r.id, r]));
-          for (const l of batch) {
-            const row = byId.get(l.sessionId);
-            l.resolve(row?.user_id === l.userId ? row : undefined);
-          }
-        } catch (error) {
-          for (const l of batch) l.reject(error);
-        }
-      }
-    } finally {
-      this.looking = false;
-    }
+  private async lookupMany(claims: { sessionId: string; userId: string }[]): Promise<PromiseSettledResult<SessionRow | undefined>[]> {
+    const rows: SessionRow[] = await this.dataSource.query(
+      prepared(`SELECT s.id, s.user_id, u.login_id, u.role, u.organisation_id, o.kind, u.active AS user_active,
+              o.active AS org_active, s.revoked_at, s.expires_at
+         FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
+        WHERE s.id = ANY($1::uuid[])`),
+      [[...new Set(claims.map((c) => c.sessionId))]],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return claims.map((c) => {
+      const row = byId.get(c.sessionId);
+      return { status: 'fulfilled', value: row?.user_id === c.userId ? row : undefined };
+    });
   }
 
   /** Announces, when the caller's transaction commits, that the user's account changed (ACCOUNT_CHANGED_CHANNEL). */

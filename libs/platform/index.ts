@@ -23,3 +23,4 @@ export * from './input-edge.js';
 export * from './lengths.js';
 export * from './web-app.js';
 export * from './sql-params.js';
+export * from './group-runner.js';
