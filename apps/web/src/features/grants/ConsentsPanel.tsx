@@ -2,15 +2,15 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONSENT_METHODS, CONSENT_SIGNATORIES, type ConsentJson, FIELD_GROUPS } from '#libs/contracts/index.js';
-import { api, newIdempotencyKey } from '../../shared/api/client';
+import { api } from '../../shared/api/client';
 import { useOrganisations } from '../../shared/api/organisations';
 import { queryKeys } from '../../shared/api/query-keys';
 import { formatDate, formatDateTime, tokyoParts } from '../../shared/format/wareki';
-import { useMe } from '../../shared/session/session';
 import { Button } from '../../shared/ui/Button';
-import { Badge, ErrorAlert } from '../../shared/ui/feedback';
-import { Checkbox, SelectField, TextField } from '../../shared/ui/fields';
-import { FormActions, ListPanelWithCreate } from '../../shared/ui/forms';
+import { Badge } from '../../shared/ui/feedback';
+import { SelectField, TextField } from '../../shared/ui/fields';
+import { ListPanelWithCreate } from '../../shared/ui/forms';
+import { CheckboxSet, CreateForm, useCreateOnRecipient, useOtherOrganisations } from './form-parts';
 import { groupsText } from './grant-labels';
 import { parseValidUntil } from './grant-time';
 import { useConsents } from './queries';
@@ -73,9 +73,7 @@ export function ConsentsPanel({ recipientId }: { recipientId: string }) {
 
 function CreateConsent({ recipientId, onDone }: { recipientId: string; onDone: () => void }) {
   const { t } = useTranslation(['grants', 'common']);
-  const me = useMe();
-  const organisations = useOrganisations();
-  const queryClient = useQueryClient();
+  const others = useOtherOrganisations();
   const [orgs, setOrgs] = useState<string[]>([]);
   const [groups, setGroups] = useState<string[]>(['basic']);
   const [purpose, setPurpose] = useState('');
@@ -86,14 +84,7 @@ function CreateConsent({ recipientId, onDone }: { recipientId: string; onDone: (
   const [documentReference, setDocumentReference] = useState('');
   const [validUntil, setValidUntil] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const [idempotencyKey] = useState(newIdempotencyKey);
-  const create = useMutation({
-    mutationFn: (body: Record<string, unknown>) => api.post<ConsentJson>(`/recipients/${recipientId}/consents`, body, { idempotencyKey }),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.consents(recipientId) });
-      onDone();
-    },
-  });
+  const create = useCreateOnRecipient<ConsentJson>(`/recipients/${recipientId}/consents`, queryKeys.consents(recipientId), onDone);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const until = parseValidUntil(validUntil);
@@ -113,38 +104,29 @@ function CreateConsent({ recipientId, onDone }: { recipientId: string; onDone: (
     });
   };
   return (
-    <form onSubmit={submit} className="mb-4 flex flex-col gap-3 rounded-8 border border-solid-gray-200 bg-solid-gray-50 p-3" aria-label={t('grants:consents.open')}>
-      <h3 className="font-bold">{t('grants:consents.open')}</h3>
-      <fieldset>
-        <legend className="font-bold">{t('grants:consents.organisations')}</legend>
-        <div className="flex max-h-48 flex-col overflow-y-auto">
-          {organisations.list
-            .filter((o) => o.id !== me.organisation.id && o.active)
-            .map((o) => (
-              <Checkbox
-                key={o.id}
-                data-testid={`consent-org-${o.id}`}
-                label={o.name}
-                checked={orgs.includes(o.id)}
-                onChange={(e) => setOrgs((all) => (e.target.checked ? [...all, o.id] : all.filter((x) => x !== o.id)))}
-              />
-            ))}
-        </div>
-      </fieldset>
-      <fieldset>
-        <legend className="font-bold">{t('grants:fields.groups')}</legend>
-        <div className="flex flex-wrap gap-x-4">
-          {FIELD_GROUPS.map((g) => (
-            <Checkbox
-              key={g}
-              data-testid={`consent-group-${g}`}
-              label={t(`common:fieldGroups.${g}`)}
-              checked={groups.includes(g)}
-              onChange={(e) => setGroups((all) => (e.target.checked ? [...all, g] : all.filter((x) => x !== g)))}
-            />
-          ))}
-        </div>
-      </fieldset>
+    <CreateForm
+      title={t('grants:consents.open')}
+      onSubmit={submit}
+      problem={problem}
+      error={create.error}
+      submitLabel={t('grants:consents.submit')}
+      submitTestId="consent-submit"
+      pending={create.isPending}
+      onCancel={onDone}
+    >
+      <CheckboxSet
+        legend={t('grants:consents.organisations')}
+        options={others.map((o) => ({ value: o.id, label: o.name, testId: `consent-org-${o.id}` }))}
+        selected={orgs}
+        onChange={setOrgs}
+        scroll
+      />
+      <CheckboxSet
+        legend={t('grants:fields.groups')}
+        options={FIELD_GROUPS.map((g) => ({ value: g, label: t(`common:fieldGroups.${g}`), testId: `consent-group-${g}` }))}
+        selected={groups}
+        onChange={setGroups}
+      />
       <TextField label={t('grants:consents.purpose')} data-testid="consent-purpose" value={purpose} onChange={(e) => setPurpose(e.target.value)} />
       <div className="grid gap-3 md:grid-cols-3">
         <TextField label={t('grants:consents.obtainedOn')} type="date" data-testid="consent-obtained-on" value={obtainedOn} onChange={(e) => setObtainedOn(e.target.value)} />
@@ -168,8 +150,6 @@ function CreateConsent({ recipientId, onDone }: { recipientId: string; onDone: (
       )}
       <TextField label={t('grants:consents.documentReference')} value={documentReference} onChange={(e) => setDocumentReference(e.target.value)} />
       <TextField label={t('grants:fields.validUntil')} hint={t('grants:create.validUntilHint')} value={validUntil} onChange={(e) => setValidUntil(e.target.value)} />
-      <ErrorAlert error={create.error ?? undefined}>{problem ?? undefined}</ErrorAlert>
-      <FormActions submitLabel={t('grants:consents.submit')} submitTestId="consent-submit" pending={create.isPending} onCancel={onDone} />
-    </form>
+    </CreateForm>
   );
 }

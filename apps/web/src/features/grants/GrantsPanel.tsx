@@ -2,14 +2,14 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FIELD_GROUPS, GRANT_PERMISSIONS, type GrantJson, LEGAL_BASES } from '#libs/contracts/index.js';
-import { api, newIdempotencyKey } from '../../shared/api/client';
+import { api } from '../../shared/api/client';
 import { useOrganisations } from '../../shared/api/organisations';
 import { queryKeys } from '../../shared/api/query-keys';
-import { useMe } from '../../shared/session/session';
 import { Button } from '../../shared/ui/Button';
-import { Badge, ErrorAlert } from '../../shared/ui/feedback';
-import { Checkbox, SelectField, TextField } from '../../shared/ui/fields';
-import { FormActions, ListPanelWithCreate, ReasonForm } from '../../shared/ui/forms';
+import { Badge } from '../../shared/ui/feedback';
+import { SelectField, TextField } from '../../shared/ui/fields';
+import { ListPanelWithCreate, ReasonForm } from '../../shared/ui/forms';
+import { CheckboxSet, CreateForm, useCreateOnRecipient, useOtherOrganisations } from './form-parts';
 import { GrantDetails } from './GrantDetails';
 import { grantState, parseValidUntil } from './grant-time';
 import { useConsents, useGrants } from './queries';
@@ -87,9 +87,7 @@ function RevokeGrant({ grant }: { grant: GrantJson }) {
 
 function CreateGrant({ recipientId, onDone }: { recipientId: string; onDone: () => void }) {
   const { t } = useTranslation(['grants', 'common']);
-  const me = useMe();
-  const organisations = useOrganisations();
-  const queryClient = useQueryClient();
+  const others = useOtherOrganisations();
   const consents = useConsents(recipientId);
   const [org, setOrg] = useState('');
   const [groups, setGroups] = useState<string[]>(['basic']);
@@ -99,16 +97,7 @@ function CreateGrant({ recipientId, onDone }: { recipientId: string; onDone: () 
   const [consentId, setConsentId] = useState('');
   const [validUntil, setValidUntil] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const [idempotencyKey] = useState(newIdempotencyKey);
-  const create = useMutation({
-    mutationFn: (body: Record<string, unknown>) => api.post<GrantJson>(`/recipients/${recipientId}/grants`, body, { idempotencyKey }),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.grants(recipientId) });
-      onDone();
-    },
-  });
-  const toggle = (list: string[], set: (v: string[]) => void, value: string) => (checked: boolean) =>
-    set(checked ? [...list, value] : list.filter((v) => v !== value));
+  const create = useCreateOnRecipient<GrantJson>(`/recipients/${recipientId}/grants`, queryKeys.grants(recipientId), onDone);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const until = parseValidUntil(validUntil);
@@ -130,47 +119,37 @@ function CreateGrant({ recipientId, onDone }: { recipientId: string; onDone: () 
   };
   const activeConsents = (consents.data?.items ?? []).filter((c) => !c.withdrawnAt);
   return (
-    <form onSubmit={submit} className="mb-4 flex flex-col gap-3 rounded-8 border border-solid-gray-200 bg-solid-gray-50 p-3" aria-label={t('grants:create.title')}>
-      <h3 className="font-bold">{t('grants:create.title')}</h3>
+    <CreateForm
+      title={t('grants:create.title')}
+      onSubmit={submit}
+      problem={problem}
+      error={create.error}
+      submitLabel={t('grants:create.submit')}
+      submitTestId="grant-submit"
+      pending={create.isPending}
+      onCancel={onDone}
+    >
       <SelectField
         label={t('grants:fields.organisation')}
         data-testid="grant-org"
         value={org}
         onChange={(e) => setOrg(e.target.value)}
-        options={[
-          { value: '', label: t('grants:create.chooseOrg') },
-          ...organisations.list.filter((o) => o.id !== me.organisation.id && o.active).map((o) => ({ value: o.id, label: o.name })),
-        ]}
+        options={[{ value: '', label: t('grants:create.chooseOrg') }, ...others.map((o) => ({ value: o.id, label: o.name }))]}
       />
-      <fieldset>
-        <legend className="font-bold">{t('grants:fields.groups')}</legend>
-        <div className="flex flex-wrap gap-x-4">
-          {FIELD_GROUPS.map((g) => (
-            <Checkbox
-              key={g}
-              data-testid={`grant-group-${g}`}
-              label={t(`common:fieldGroups.${g}`)}
-              checked={groups.includes(g)}
-              onChange={(e) => toggle(groups, setGroups, g)(e.target.checked)}
-            />
-          ))}
-        </div>
+      <CheckboxSet
+        legend={t('grants:fields.groups')}
+        options={FIELD_GROUPS.map((g) => ({ value: g, label: t(`common:fieldGroups.${g}`), testId: `grant-group-${g}` }))}
+        selected={groups}
+        onChange={setGroups}
+      >
         <p className="text-sm text-solid-gray-700">{t('grants:create.basicAlways')}</p>
-      </fieldset>
-      <fieldset>
-        <legend className="font-bold">{t('grants:fields.permissions')}</legend>
-        <div className="flex flex-wrap gap-x-4">
-          {GRANT_PERMISSIONS.map((p) => (
-            <Checkbox
-              key={p}
-              data-testid={`grant-perm-${p.replaceAll('.', '-')}`}
-              label={t(`common:values.permission.${p}`)}
-              checked={permissions.includes(p)}
-              onChange={(e) => toggle(permissions, setPermissions, p)(e.target.checked)}
-            />
-          ))}
-        </div>
-      </fieldset>
+      </CheckboxSet>
+      <CheckboxSet
+        legend={t('grants:fields.permissions')}
+        options={GRANT_PERMISSIONS.map((p) => ({ value: p, label: t(`common:values.permission.${p}`), testId: `grant-perm-${p.replaceAll('.', '-')}` }))}
+        selected={permissions}
+        onChange={setPermissions}
+      />
       <SelectField
         label={t('grants:fields.basis')}
         data-testid="grant-basis"
@@ -205,8 +184,6 @@ function CreateGrant({ recipientId, onDone }: { recipientId: string; onDone: () 
         placeholder="2027-03-31"
         onChange={(e) => setValidUntil(e.target.value)}
       />
-      <ErrorAlert error={create.error ?? undefined}>{problem ?? undefined}</ErrorAlert>
-      <FormActions submitLabel={t('grants:create.submit')} submitTestId="grant-submit" pending={create.isPending} onCancel={onDone} />
-    </form>
+    </CreateForm>
   );
 }
