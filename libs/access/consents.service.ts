@@ -8,6 +8,7 @@ import {
   AppError,
   type Caller,
   decodeCursor,
+  invalidField,
   notFound,
   type Page,
   type PageQueryDto,
@@ -117,8 +118,7 @@ export class ConsentsService {
     return this.dataSource.transaction(async (em) => {
       await this.grants.requireLead(em, caller, recipientId);
       if (dto.validUntil && new Date(dto.validUntil).getTime() <= Date.now()) {
-        const message = 'validUntil must be later than now';
-        throw new AppError('VALIDATION_FAILED', { message, details: [{ field: 'validUntil', constraint: 'afterNow', message }] });
+        throw invalidField('validUntil', 'afterNow', 'validUntil must be later than now');
       }
       const known: { id: string }[] = await em.query(`SELECT id FROM organisations WHERE id = ANY($1::uuid[])`, [dto.organisationIds]);
       const unknown = dto.organisationIds.filter((id) => !known.some((k) => k.id === id));

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
 import { grantLiveEvent, LiveOutbox } from '#libs/outbox/index.js';
 import { FIELD_GROUPS, GRANT_PERMISSIONS, type GrantJson } from '#libs/contracts/index.js';
-import { AppError, type Caller, decodeCursor, notFound, type Page, pageLimit, SqlParams, toPage, uuidv7 } from '#libs/platform/index.js';
+import { AppError, type Caller, invalidField, decodeCursor, notFound, type Page, pageLimit, SqlParams, toPage, uuidv7 } from '#libs/platform/index.js';
 import { AccessService, type ResolvedAccess } from './access.service.js';
 import { activeGrantSql } from './recipient-ability.js';
 import { asValidationError } from './input-guards.js';
@@ -85,9 +85,6 @@ function granteeGrantJson(row: GrantRow): GrantJson {
   };
 }
 
-const invalid = (field: string, constraint: string, message: string) =>
-  new AppError('VALIDATION_FAILED', { message, details: [{ field, constraint, message }] });
-
 /** Grants: created and revoked by the lead organisation only; each change is audited in its transaction, each list as a read. */
 @Injectable()
 export class GrantsService {
@@ -117,25 +114,25 @@ export class GrantsService {
       const lead = await this.requireLead(em, caller, recipientId);
       const fieldGroups = FIELD_GROUPS.filter((g) => dto.fieldGroups.includes(g));
       const permissions = GRANT_PERMISSIONS.filter((p) => (dto.permissions ?? []).includes(p));
-      if (!fieldGroups.includes('basic')) throw invalid('fieldGroups', 'includesBasic', 'fieldGroups must include basic');
+      if (!fieldGroups.includes('basic')) throw invalidField('fieldGroups', 'includesBasic', 'fieldGroups must include basic');
       const [{ db_now }] = await em.query(`SELECT now() AS db_now`);
       const now = (db_now as Date).getTime();
       const validFrom = dto.validFrom ? new Date(dto.validFrom) : new Date(now);
       let validUntil = dto.validUntil ? new Date(dto.validUntil) : null;
-      if (validUntil && validUntil.getTime() <= now) throw invalid('validUntil', 'afterNow', 'validUntil must be later than now');
-      if (validUntil && validUntil <= validFrom) throw invalid('validUntil', 'afterValidFrom', 'validUntil must be later than validFrom');
+      if (validUntil && validUntil.getTime() <= now) throw invalidField('validUntil', 'afterNow', 'validUntil must be later than now');
+      if (validUntil && validUntil <= validFrom) throw invalidField('validUntil', 'afterValidFrom', 'validUntil must be later than validFrom');
       if (dto.legalBasis === 'consent') {
-        if (!dto.consentId) throw invalid('consentId', 'requiredForConsent', 'consentId is required with legalBasis consent');
+        if (!dto.consentId) throw invalidField('consentId', 'requiredForConsent', 'consentId is required with legalBasis consent');
       } else {
-        if (dto.consentId) throw invalid('consentId', 'onlyForConsent', 'consentId is only for legalBasis consent');
+        if (dto.consentId) throw invalidField('consentId', 'onlyForConsent', 'consentId is only for legalBasis consent');
         if (!dto.basisReference?.trim()) {
-          throw invalid('basisReference', 'requiredForBasis', `basisReference is required with legalBasis ${dto.legalBasis}`);
+          throw invalidField('basisReference', 'requiredForBasis', `basisReference is required with legalBasis ${dto.legalBasis}`);
         }
       }
       if (dto.legalBasis === 'vital_interest') {
-        if (!validUntil) throw invalid('validUntil', 'requiredForVitalInterest', 'validUntil is required with vital_interest');
+        if (!validUntil) throw invalidField('validUntil', 'requiredForVitalInterest', 'validUntil is required with vital_interest');
         if (validUntil.getTime() - validFrom.getTime() > VITAL_INTEREST_MAX_MS) {
-          throw invalid('validUntil', 'vitalInterestMax72h', 'vital_interest grants last at most 72 hours');
+          throw invalidField('validUntil', 'vitalInterestMax72h', 'vital_interest grants last at most 72 hours');
         }
       }
       const [grantee] = await em.query(`SELECT id FROM organisations WHERE id = $1`, [dto.granteeOrganisationId]);
@@ -171,7 +168,7 @@ export class GrantsService {
         // A consent-based grant ends when its consent does.
         const consentUntil: Date | null = consent.valid_until;
         if (consentUntil && (!validUntil || consentUntil < validUntil)) validUntil = consentUntil;
-        if (validUntil && validUntil <= validFrom) throw invalid('validFrom', 'beforeConsentEnd', 'validFrom is after the consent ends');
+        if (validUntil && validUntil <= validFrom) throw invalidField('validFrom', 'beforeConsentEnd', 'validFrom is after the consent ends');
       }
       const id = uuidv7();
       const [row] = await em.query(

@@ -5,7 +5,7 @@ import { IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-valida
 import type { DataSource } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
 import type { StaffIdentityJson } from '#libs/contracts/index.js';
-import { AppError, type Caller, decodeCursor, type Page, PageQueryDto, pageLimit, SqlParams, toPage } from '#libs/platform/index.js';
+import { type Caller, decodeCursor, invalidField, type Page, PageQueryDto, pageLimit, SqlParams, toPage } from '#libs/platform/index.js';
 
 export class StaffLookupQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'part of a login id (any case) or of a display name (any width, spaces ignored)' })
@@ -48,10 +48,7 @@ export class StaffLookupService {
     const where: string[] = ['true'];
     if (query.q !== undefined) {
       const q = fold(query.q);
-      if (q === '') {
-        const message = 'q must contain something to search for';
-        throw new AppError('VALIDATION_FAILED', { message, details: [{ field: 'q', constraint: 'searchable', message }] });
-      }
+      if (q === '') throw invalidField('q', 'searchable', 'q must contain something to search for');
       const p = params.add(q);
       where.push(`(strpos(lower(u.login_id), ${p}) > 0
                    OR strpos(lower(regexp_replace(normalize(u.display_name, NFKC), '\\s', '', 'g')), ${p}) > 0)`);

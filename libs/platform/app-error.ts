@@ -37,3 +37,7 @@ export class AppError extends Error {
 }
 
 export const notFound = (what = 'Not found') => new AppError('NOT_FOUND', { message: what });
+
+/** 400 VALIDATION_FAILED about one field, with the constraint it broke (the shape class-validator failures have). */
+export const invalidField = (field: string, constraint: string, message: string) =>
+  new AppError('VALIDATION_FAILED', { message, details: [{ field, constraint, message }] });

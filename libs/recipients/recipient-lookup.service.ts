@@ -3,14 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '#libs/audit/index.js';
 import type { RecipientIdentityJson } from '#libs/contracts/index.js';
-import { AppError, type Caller, decodeCursor, type Page, pageLimit, SqlParams, toPage } from '#libs/platform/index.js';
+import { type Caller, decodeCursor, invalidField, type Page, pageLimit, SqlParams, toPage } from '#libs/platform/index.js';
 import type { RecipientLookupQueryDto } from './recipient-lookup.dto.js';
 import { nameSearchSql, searchQueryKey } from '#libs/japanese-names/index.js';
 
 export type { RecipientIdentityJson };
-
-const validation = (message: string, field: string) =>
-  new AppError('VALIDATION_FAILED', { message, details: [{ field, constraint: 'searchable', message }] });
 
 /**
  * The auditor's recipient look-up: from a case number or a name to the recipient's identity, so that "who read
@@ -26,7 +23,7 @@ export class RecipientLookupService {
   ) {}
 
   lookup(caller: Caller, query: RecipientLookupQueryDto): Promise<Page<RecipientIdentityJson>> {
-    if (query.q === undefined && query.caseNumber === undefined) throw validation('Give q or caseNumber', 'q');
+    if (query.q === undefined && query.caseNumber === undefined) throw invalidField('q', 'searchable', 'Give q or caseNumber');
     const limit = pageLimit(query);
     const after = decodeCursor(query.cursor, ['text', 'uuid']);
     const params = new SqlParams();
@@ -34,7 +31,7 @@ export class RecipientLookupService {
     if (query.caseNumber !== undefined) where.push(`r.case_number = ${params.add(query.caseNumber.normalize('NFKC').trim())}`);
     if (query.q !== undefined) {
       const key = searchQueryKey(query.q);
-      if (key === '' && query.q.normalize('NFKC').trim() === '') throw validation('q must contain something to search for', 'q');
+      if (key === '' && query.q.normalize('NFKC').trim() === '') throw invalidField('q', 'searchable', 'q must contain something to search for');
       const caseNumber = `r.case_number = ${params.add(query.q.normalize('NFKC').trim())}`;
       where.push(key === '' ? caseNumber : `(${nameSearchSql('r', key, params)} OR ${caseNumber})`);
     }

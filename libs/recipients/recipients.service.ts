@@ -9,6 +9,7 @@ import { type AuditActionName, FIELD_GROUPS, type FieldGroup, RECIPIENT_IMMUTABL
 import { prepared } from '#libs/database/index.js';
 import {
   AppError,
+  invalidField,
   SqlParams,
   type Caller,
   CLOCK,
@@ -47,9 +48,6 @@ const GRADES: Record<string, string[]> = {
   intellectual: ['A', 'B'],
   mental: ['1', '2', '3'],
 };
-
-const invalid = (field: string, constraint: string, message: string) =>
-  new AppError('VALIDATION_FAILED', { message, details: [{ field, constraint, message }] });
 
 
 /** Canonical stored form of a written value (what history compares and records). */
@@ -101,7 +99,7 @@ export class RecipientsService {
   private async checkReferences(em: EntityManager, dto: RecipientBodyDto): Promise<void> {
     for (const cert of dto.disabilityCertificates ?? []) {
       if (!GRADES[cert.type]?.includes(cert.grade)) {
-        throw invalid('disabilityCertificates.grade', 'gradeOfType', `grade ${cert.grade} is not a grade of a ${cert.type} certificate`);
+        throw invalidField('disabilityCertificates.grade', 'gradeOfType', `grade ${cert.grade} is not a grade of a ${cert.type} certificate`);
       }
     }
     if (dto.careManagerOrganisationId) {
@@ -141,7 +139,7 @@ export class RecipientsService {
           });
         }
         for (const field of ['familyName', 'givenName'] as const) {
-          if (dto[field] === undefined) throw invalid(field, 'isNotEmpty', `${field} is required`);
+          if (dto[field] === undefined) throw invalidField(field, 'isNotEmpty', `${field} is required`);
         }
         await this.checkReferences(em, dto);
         const openedAt = this.clock.now();
