@@ -106,6 +106,26 @@ describe('browser: the administrators workspace', () => {
     expect(w.consoleErrors).toEqual([]);
   }, 120_000);
 
+  it('an open screen follows a role change made elsewhere: the demoted org_admin loses the administration screen', async () => {
+    const own = await env.api.organisation('welfare_office');
+    const orgAdmin = await env.api.user(own, 'org_admin');
+    const sysAdmin = await env.api.actor('system_admin');
+    const w = await env.newPage();
+    await env.login(w, orgAdmin.loginId, '/admin');
+    await w.page.locator(`[data-testid=user-row][data-login-id="${orgAdmin.loginId}"]`).waitFor();
+    await w.page.locator('[data-testid=live-status][data-state=connected]').waitFor();
+
+    const current = await env.api.get(`/users/${orgAdmin.id}`, sysAdmin.token);
+    expect(current.status).toBe(200);
+    const changed = await env.api.patch(`/users/${orgAdmin.id}`, sysAdmin.token, { role: 'caseworker' }, { 'if-match': `"${current.body.version}"` });
+    expect(changed.status).toBe(200);
+    // The server closes the screen's live connection; the screen asks who it is now and stops offering what it lost.
+    await w.page.getByTestId('role-unavailable').waitFor({ timeout: 5000 });
+    expect(await w.page.getByTestId('user-row').count()).toBe(0);
+    expect(await w.page.getByTestId('nav-user').count()).toBe(1);
+    expect(w.consoleErrors).toEqual([]);
+  });
+
   it('shows role-unavailable to a caseworker on /admin', async () => {
     const cw = await env.api.user(await env.api.organisation(), 'caseworker');
     const w = await env.newPage();

@@ -88,6 +88,20 @@ async function loadMe() {
   setState({ status: 'authenticated', me });
 }
 
+/**
+ * The server also closes the live connection when the account changed (role, organisation): the screens follow the
+ * account as it is now. A new role re-renders them (what the old role showed goes); another organisation ends the
+ * session, since everything this tab holds was read for the old one. Not activity: the idle clock is left alone.
+ */
+async function followAccount() {
+  if (state.status !== 'authenticated') return;
+  const before = state.me;
+  const me = await api.get<MeResponse>('/me').catch(() => undefined);
+  if (!me || state.status !== 'authenticated') return;
+  if (me.organisation.id !== before.organisation.id || me.user.id !== before.user.id) end('expired', false);
+  else if (me.user.role !== before.user.role || JSON.stringify(me.rules) !== JSON.stringify(before.rules)) setState({ status: 'authenticated', me });
+}
+
 function touched() {
   const now = Date.now();
   lastActivity = now;
@@ -158,7 +172,10 @@ export const session = {
    */
   async revalidate(): Promise<boolean> {
     if (state.status !== 'authenticated' || loggingOut) return false;
-    if (await refresh()) return true;
+    if (await refresh()) {
+      await followAccount();
+      return state.status === 'authenticated';
+    }
     if (state.status === 'authenticated') end('expired', false);
     return false;
   },
